@@ -1,0 +1,2 @@
+"""The coordinator's desk: review, special-household register, pending-help
+board, figures, Excel, audit log."""
