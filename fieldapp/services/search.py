@@ -1,0 +1,88 @@
+"""Household search: names (any member), pinyin initials and full pinyin,
+address text and phone numbers. One precomputed lowercase haystack per
+household, kept current from the store's change feed, so a keystroke is a
+substring test per household (≈1 ms at 5,000 households)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pypinyin import Style, lazy_pinyin
+
+from fieldapp.store import Store
+
+SEP = "\x00"  # no query can match across two keys
+
+
+@lru_cache(maxsize=50_000)
+def pinyin_keys(text: str) -> tuple[str, str]:
+    """('zhm', 'zhanghongmei') for 张红梅; non-Chinese characters pass through."""
+    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
+    full = "".join(lazy_pinyin(text)).lower()
+    return initials, full
+
+
+def address_text(address: dict[str, Any] | None) -> str:
+    address = address or {}
+    return "".join(str(address.get(k) or "") for k in ("street", "building", "unit", "room"))
+
+
+def household_names(household: dict[str, Any]) -> list[str]:
+    names = [household.get("head_name") or ""]
+    names += [m.get("name") or "" for m in household.get("members") or []]
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def haystack(household: dict[str, Any]) -> tuple[str, str]:
+    """(names part, everything) — names are ranked above address/phone matches."""
+    names = household_names(household)
+    name_keys = [n.lower() for n in names]
+    for name in names:
+        name_keys.extend(pinyin_keys(name))
+    phones = [m.get("phone") or "" for m in household.get("members") or []]
+    address = address_text(household.get("address"))
+    other = [address.lower(), *pinyin_keys(address), *phones]
+    names_part = SEP.join(name_keys)
+    return names_part, names_part + SEP + SEP.join(k for k in other if k)
+
+
+class HouseholdIndex:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._hay: dict[str, tuple[str, str]] | None = None  # built on first search
+        self._dirty: set[str] = set()
+        store.subscribe(self._on_change)
+
+    def _on_change(self, touched: list[tuple[str, str]]) -> None:
+        self._dirty.update(record_id for entity, record_id in touched if entity == "household")
+
+    def _refresh(self) -> dict[str, tuple[str, str]]:
+        if self._hay is None:
+            self._hay = {h["id"]: haystack(h) for h in self._store.all("household")}
+            self._dirty.clear()
+        while self._dirty:
+            record_id = self._dirty.pop()
+            household = self._store.get("household", record_id)
+            if household is None:
+                self._hay.pop(record_id, None)
+            else:
+                self._hay[record_id] = haystack(household)
+        return self._hay
+
+    def search(self, query: str, limit: int) -> list[tuple[int, str]]:
+        """[(rank, id)]: rank 0 = a name or its pinyin starts with the query,
+        1 = a name contains it, 2 = address / phone."""
+        q = "".join(query.split()).lower()
+        hits: list[tuple[int, str]] = []
+        for record_id, (names, everything) in self._refresh().items():
+            if q not in everything:
+                continue
+            if (SEP + names).find(SEP + q) >= 0:
+                rank = 0
+            elif q in names:
+                rank = 1
+            else:
+                rank = 2
+            hits.append((rank, record_id))
+        hits.sort()
+        return hits[:limit] if limit else hits

@@ -1,0 +1,163 @@
+"""Crash-safe storage for TinyDB: an append-only journal plus an atomic snapshot.
+
+Layout of a store directory (mode 0700, files 0600):
+  snapshot.json   the whole database in TinyDB's layout {table: {doc_id: doc}}
+  journal.log     one JSON line per commit: {"c": [[table, doc_id, doc|null], ...]}
+
+A commit is appended as one line, flushed and fsynced before it returns: the
+line is the unit of atomicity, so a record and its outbox operation written
+together are either both there after a crash or both absent. Puts carry the
+whole document, so replaying a line twice changes nothing. Compaction writes
+the snapshot to a temp file, fsyncs it, renames it over the old one, fsyncs
+the directory, then restarts the journal. On open, a torn last line (no
+newline, or not JSON) is dropped and cut off the file, never fatal.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+SNAPSHOT = "snapshot.json"
+JOURNAL = "journal.log"
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+MIN_COMPACT_BYTES = 1 << 20  # journals under 1 MiB are never worth compacting
+
+Tables = dict[str, dict[str, Any]]
+Change = tuple[str, str, dict[str, Any] | None]  # (table, doc_id, doc or None = delete)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ensure_private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    os.chmod(path, DIR_MODE)
+
+
+class JournalStorage(Storage):
+    """TinyDB storage backed by snapshot + journal. `read()` returns the live
+    in-memory tables (TinyDB and the Store both see one copy); `write()` (what
+    TinyDB calls for its own writes) compacts; `commit()` is the fast path."""
+
+    def __init__(self, path: str | os.PathLike[str], compact_ratio: float = 0.5) -> None:
+        super().__init__()
+        self.dir = Path(path)
+        ensure_private_dir(self.dir)
+        self.compact_ratio = compact_ratio
+        self.tables: Tables = {}
+        self.dropped_bytes = 0  # size of a torn tail cut off on open (for tests / logs)
+        self._snapshot_bytes = 0
+        self._load()
+        self._journal = self._open_journal()
+        self._journal_bytes = self._journal.tell()
+
+    # --- TinyDB Storage interface -------------------------------------------------
+    def read(self) -> Tables | None:
+        return self.tables
+
+    def write(self, data: Tables) -> None:
+        self.tables = data
+        self.compact()
+
+    def close(self) -> None:
+        if not self._journal.closed:
+            self._journal.close()
+
+    # --- fast path --------------------------------------------------------------
+    def commit(self, changes: list[Change]) -> None:
+        """Apply and durably append one line; returns once it is on disk."""
+        if not changes:
+            return
+        line = (_dumps({"c": [list(ch) for ch in changes]}) + "\n").encode("utf-8")
+        self._journal.write(line)
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+        self._journal_bytes += len(line)
+        self._apply(changes)
+        if self._journal_bytes > max(MIN_COMPACT_BYTES, self._snapshot_bytes * self.compact_ratio):
+            self.compact()
+
+    def compact(self) -> None:
+        """Atomically replace the snapshot with the current state; restart the journal."""
+        data = _dumps(self.tables).encode("utf-8")
+        tmp = self.dir / (SNAPSHOT + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.dir / SNAPSHOT)
+        _fsync_dir(self.dir)
+        # A crash here leaves the old journal: replaying it onto the new snapshot is harmless.
+        self._journal.truncate(0)
+        self._journal.seek(0)
+        os.fsync(self._journal.fileno())
+        self._journal_bytes = 0
+        self._snapshot_bytes = len(data)
+
+    @property
+    def journal_bytes(self) -> int:
+        return self._journal_bytes
+
+    # --- loading ---------------------------------------------------------------
+    def _apply(self, changes: list[Change] | list[list[Any]]) -> None:
+        for table, doc_id, doc in changes:
+            docs = self.tables.setdefault(table, {})
+            if doc is None:
+                docs.pop(doc_id, None)
+            else:
+                docs[doc_id] = doc
+
+    def _load(self) -> None:
+        snapshot = self.dir / SNAPSHOT
+        if snapshot.exists():
+            raw = snapshot.read_bytes()
+            self._snapshot_bytes = len(raw)
+            self.tables = json.loads(raw) if raw else {}
+        journal = self.dir / JOURNAL
+        if journal.exists():
+            good = self._replay(journal.read_bytes())
+            size = journal.stat().st_size
+            if good < size:  # cut the torn tail so later lines do not glue onto it
+                self.dropped_bytes = size - good
+                with open(journal, "r+b") as fh:
+                    fh.truncate(good)
+                    os.fsync(fh.fileno())
+
+    def _replay(self, raw: bytes) -> int:
+        """Apply every complete line; return the byte offset after the last good one."""
+        good = 0
+        while good < len(raw):
+            end = raw.find(b"\n", good)
+            if end < 0:
+                break  # torn: the write never finished
+            try:
+                entry = json.loads(raw[good:end])
+                changes = entry["c"]
+            except (ValueError, KeyError, TypeError):
+                break  # garbage from a crash mid-write: everything after it is suspect
+            self._apply(changes)
+            good = end + 1
+        return good
+
+    def _open_journal(self):  # noqa: ANN202 - a binary file object
+        path = self.dir / JOURNAL
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        os.chmod(path, FILE_MODE)
+        handle = os.fdopen(fd, "r+b")
+        handle.seek(0, os.SEEK_END)
+        return handle

@@ -1,0 +1,531 @@
+"""The app's local store: records, outbox, conflicts, photos and meta for one user.
+
+Every write is one journal commit (see journal.py), so a record and the
+operation that describes it land together or not at all. Reads come from the
+in-memory tables and indexes; nothing here touches the network.
+"""
+from __future__ import annotations
+
+import fcntl
+import functools
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from fieldapp.domain.cadence import RoundItem, round_item, round_sort_key
+from fieldapp.domain.hlc import HybridClock, Stamp
+from fieldapp.domain.merge import merge_fields
+from fieldapp.domain.operation import OP_KEYS, make_op
+from fieldapp.domain.records import ENTITIES, check_invariants
+
+from .indexes import FieldIndexes
+from .journal import FILE_MODE, Change, JournalStorage, ensure_private_dir
+
+KEY_FIELD = {"meta": "key", "outbox": "op_id", "conflicts": "id", "photos": "sha256"}
+PRIVATE = ("_hlc", "_by", "_mine")  # per-record bookkeeping, never shown or sent
+Listener = Callable[[list[tuple[str, str]]], None]
+
+
+class StoreLockedError(RuntimeError):
+    """Another process has this user's store open."""
+
+
+def default_data_dir() -> Path:
+    """FLET_APP_STORAGE_DATA when Flet sets it, else a per-user directory."""
+    env = os.environ.get("FLET_APP_STORAGE_DATA")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "people-diary"
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def public(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in PRIVATE}
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+class _Tx:
+    """Collects the changes of one commit; reads see what the commit has put so far."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.changes: list[Change] = []
+        self.deleted: list[tuple[str, str]] = []
+        self.pending: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def get(self, table: str, key: str) -> dict[str, Any] | None:
+        if (table, key) in self.pending:
+            return self.pending[(table, key)]
+        return self.store._doc(table, key)
+
+    def put(self, table: str, key: str, doc: dict[str, Any]) -> None:
+        self.changes.append((table, self.store._doc_id(table, key, create=True), doc))
+        self.pending[(table, key)] = doc
+
+    def delete(self, table: str, key: str) -> None:
+        doc_id = self.store._doc_id(table, key, create=False)
+        if doc_id is not None:
+            self.changes.append((table, doc_id, None))
+            self.deleted.append((table, key))
+            self.pending[(table, key)] = None
+
+
+class Store:
+    """One user's local data. Thread-safe: public methods hold one lock."""
+
+    def __init__(self, path: Path, user_id: str, device_id: str | None = None) -> None:
+        self.path = path
+        self.user_id = user_id
+        ensure_private_dir(path)
+        self._lock = threading.RLock()
+        self._lockfile = self._take_process_lock()
+        self._storage = JournalStorage(path)
+        self._keys: dict[str, dict[str, str]] = {}  # table -> key -> doc_id
+        self._next_id: dict[str, int] = {}
+        self.indexes = FieldIndexes()
+        self._listeners: list[Listener] = []
+        self._rebuild()
+        self.device_id = self._doc_value("device_id") or device_id or "d-" + uuid.uuid4().hex[:16]
+        self.clock = HybridClock(self.device_id, last=self._doc_value("hlc"))
+        if self._doc_value("device_id") is None:
+            self.set_meta("device_id", self.device_id)
+        self.photo_dir = path / "photos"
+        ensure_private_dir(self.photo_dir)
+
+    # --- lifecycle -------------------------------------------------------------
+    def _take_process_lock(self) -> Any:
+        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLockedError(str(self.path)) from None
+        return fd
+
+    @_locked
+    def close(self) -> None:
+        self._storage.close()
+        if self._lockfile is not None:
+            os.close(self._lockfile)
+            self._lockfile = None
+
+    @_locked
+    def compact(self) -> None:
+        self._storage.compact()
+
+    @property
+    def storage(self) -> JournalStorage:
+        return self._storage
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener([(entity, id), ...])` after each commit touching records."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    # --- internal table access ---------------------------------------------------
+    def _rebuild(self) -> None:
+        for table, docs in self._storage.tables.items():
+            key_field = KEY_FIELD.get(table, "id")
+            self._keys[table] = {doc[key_field]: doc_id for doc_id, doc in docs.items()}
+            self._next_id[table] = max((int(d) for d in docs), default=0) + 1
+            if table in ENTITIES:
+                for doc in docs.values():
+                    self.indexes.update(table, None, doc)
+
+    def _doc_id(self, table: str, key: str, *, create: bool) -> str | None:
+        keys = self._keys.setdefault(table, {})
+        doc_id = keys.get(key)
+        if doc_id is None and create:
+            doc_id = str(self._next_id.get(table, 1))
+            self._next_id[table] = int(doc_id) + 1
+            keys[key] = doc_id
+        return doc_id
+
+    def _doc(self, table: str, key: str) -> dict[str, Any] | None:
+        doc_id = self._keys.get(table, {}).get(key)
+        return None if doc_id is None else self._storage.tables.get(table, {}).get(doc_id)
+
+    def _docs(self, table: str) -> Iterable[dict[str, Any]]:
+        return self._storage.tables.get(table, {}).values()
+
+    def _doc_value(self, key: str) -> Any:
+        doc = self._doc("meta", key)
+        return None if doc is None else doc["value"]
+
+    def _commit(self, tx: _Tx) -> None:
+        if not tx.changes:
+            return
+        olds: dict[tuple[str, str], dict[str, Any] | None] = {}
+        updates: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]] = []
+        for table, doc_id, doc in tx.changes:
+            if table in ENTITIES:
+                old = olds.get((table, doc_id), self._storage.tables.get(table, {}).get(doc_id))
+                updates.append((table, old, doc))
+                olds[(table, doc_id)] = doc
+        self._storage.commit(tx.changes)
+        for table, key in tx.deleted:  # forget the keys of deleted docs (unless put again)
+            if self._doc(table, key) is None:
+                self._keys[table].pop(key, None)
+        for table, old, new in updates:
+            self.indexes.update(table, old, new)
+        touched = [(t, (n or o or {}).get("id", "")) for t, o, n in updates]
+        if touched:
+            for listener in list(self._listeners):
+                listener(touched)
+
+    # --- meta ------------------------------------------------------------------
+    @_locked
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        value = self._doc_value(key)
+        return default if value is None else value
+
+    @_locked
+    def set_meta(self, key: str, value: Any) -> None:
+        """Durably set (or with None, remove) one meta value."""
+        self.set_metas({key: value})
+
+    @_locked
+    def set_metas(self, values: dict[str, Any]) -> None:
+        tx = _Tx(self)
+        for key, value in values.items():
+            if value is None:
+                tx.delete("meta", key)
+            else:
+                tx.put("meta", key, {"key": key, "value": value})
+        self._commit(tx)
+
+    @_locked
+    def meta_keys(self, prefix: str = "") -> list[str]:
+        return [k for k in self._keys.get("meta", {}) if k.startswith(prefix)]
+
+    # --- records: reads ----------------------------------------------------------
+    @_locked
+    def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
+        doc = self._doc(entity, record_id)
+        return None if doc is None else public(doc)
+
+    @_locked
+    def field_stamps(self, entity: str, record_id: str) -> dict[str, str]:
+        doc = self._doc(entity, record_id)
+        return dict(doc.get("_hlc", {})) if doc else {}
+
+    @_locked
+    def all(self, entity: str) -> list[dict[str, Any]]:
+        return [public(d) for d in self._docs(entity)]
+
+    @_locked
+    def count(self, entity: str) -> int:
+        return len(self._storage.tables.get(entity, {}))
+
+    @_locked
+    def find(self, entity: str, field: str, value: Any) -> list[dict[str, Any]]:
+        """Records whose indexed `field` equals `value` (see indexes.INDEXED_FIELDS)."""
+        out = []
+        for record_id in self.indexes.ids(entity, field, value):
+            doc = self._doc(entity, record_id)
+            if doc is not None:
+                out.append(public(doc))
+        return out
+
+    @_locked
+    def last_visit(self, household_id: str) -> str | None:
+        return self.indexes.last_visit.get(household_id)
+
+    @_locked
+    def entries_for_household(self, household_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """Diary entries of one household, newest first."""
+        entries = self.find("diary_entry", "household_id", household_id)
+        entries.sort(key=lambda e: (e.get("visited_at", ""), e["id"]), reverse=True)
+        return entries[:limit] if limit else entries
+
+    @_locked
+    def households_in_grids(self, grid_ids: Iterable[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for grid_id in grid_ids:
+            out.extend(self.find("household", "grid_id", grid_id))
+        return out
+
+    @_locked
+    def community(self) -> dict[str, Any] | None:
+        docs = list(self._docs("community"))
+        return public(docs[0]) if docs else None
+
+    @_locked
+    def round_items(self, today: date, grid_ids: Iterable[str] | None = None) -> list[RoundItem]:
+        """Every active household's cadence state, most urgent first."""
+        community = self.community()
+        households = (
+            self.households_in_grids(grid_ids) if grid_ids is not None else self.all("household")
+        )
+        items = [
+            round_item(h, self.indexes.last_visit.get(h["id"]), today, community)
+            for h in households
+            if not h.get("archived") and h.get("created_at")
+        ]
+        items.sort(key=round_sort_key)
+        return items
+
+    @_locked
+    def needs_with_status(self, statuses: Iterable[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for status in statuses:
+            out.extend(self.find("need", "status", status))
+        out.sort(key=lambda n: (n.get("deadline", ""), n.get("raised_at", "")))
+        return out
+
+    @_locked
+    def comments_for(self, entry_id: str) -> list[dict[str, Any]]:
+        comments = self.find("comment", "entry_id", entry_id)
+        comments.sort(key=lambda c: c.get("at", ""))
+        return comments
+
+    # --- records: local writes ------------------------------------------------------
+    @_locked
+    def write_local(
+        self, changes: list[tuple[str, str, dict[str, Any]]], author: str,
+        meta: dict[str, Any] | None = None, photos: list[Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Apply local changes [(entity, id, fields)] and queue their operations,
+        all in one durable commit. Invariants are checked on every merged record
+        first; a ValidationError leaves nothing written. Returns the operations."""
+        tx = _Tx(self)
+        ops = [self._stage_local(tx, entity, record_id, fields, author)
+               for entity, record_id, fields in changes]
+        for processed in photos or []:
+            self._stage_photo(tx, processed)
+        for key, value in (meta or {}).items():
+            if value is None:
+                tx.delete("meta", key)
+            else:
+                tx.put("meta", key, {"key": key, "value": value})
+        tx.put("meta", "hlc", {"key": "hlc", "value": ops[-1]["hlc"] if ops else self.clock.now()})
+        self._commit(tx)
+        return ops
+
+    def _stage_local(self, tx: _Tx, entity: str, record_id: str, fields: dict[str, Any],
+                     author: str) -> dict[str, Any]:
+        stamp = self.clock.now()
+        doc = tx.get(entity, record_id) or {"id": record_id, "_hlc": {}, "_by": {}, "_mine": {}}
+        merged = merge_fields(public(doc), doc.get("_hlc", {}), fields, stamp)
+        check_invariants(entity, merged.record)
+        new_doc = {
+            **merged.record,
+            "_hlc": merged.field_hlc,
+            "_by": {**doc.get("_by", {}), **{f: author for f in fields}},
+            "_mine": {**doc.get("_mine", {}), **{f: stamp for f in fields}},
+        }
+        tx.put(entity, record_id, new_doc)
+        op = make_op(entity, record_id, fields, stamp, author, self.device_id).to_dict()
+        tx.put("outbox", op["op_id"], {**op, "status": "pending", "queued_at": utc_now_iso()})
+        return op
+
+    # --- sync engine interface --------------------------------------------------------
+    @_locked
+    def pending_ops(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Operations not yet acknowledged (rejected ones excluded), oldest first."""
+        out: list[dict[str, Any]] = []
+        for doc in self._docs("outbox"):
+            if doc["status"] == "pending":
+                out.append({k: doc[k] for k in OP_KEYS})
+                if len(out) >= limit:
+                    break
+        return out
+
+    @_locked
+    def pending_count(self) -> int:
+        return sum(1 for d in self._docs("outbox") if d["status"] == "pending")
+
+    @_locked
+    def ack(self, results: list[dict[str, Any]]) -> None:
+        """Server verdicts: applied/duplicate leave the outbox; rejected stay with
+        their reason and are not sent again."""
+        tx = _Tx(self)
+        for result in results:
+            doc = tx.get("outbox", result.get("op_id", ""))
+            if doc is None:
+                continue
+            if result.get("status") in ("applied", "duplicate"):
+                tx.delete("outbox", doc["op_id"])
+            elif result.get("status") == "rejected":
+                reason = result.get("reason") or {"code": "rejected"}
+                tx.put("outbox", doc["op_id"], {**doc, "status": "rejected", "reason": reason,
+                                                "rejected_at": utc_now_iso()})
+        self._commit(tx)
+
+    @_locked
+    def rejected_ops(self) -> list[dict[str, Any]]:
+        """Rejected operations with the server's reason ({field, code, detail})."""
+        return [dict(d) for d in self._docs("outbox") if d["status"] == "rejected"]
+
+    @_locked
+    def dismiss_rejected(self, op_id: str) -> None:
+        """The user has read a rejection: drop it from the list."""
+        tx = _Tx(self)
+        doc = tx.get("outbox", op_id)
+        if doc is not None and doc["status"] == "rejected":
+            tx.delete("outbox", op_id)
+        self._commit(tx)
+
+    @_locked
+    def apply_remote(self, change: dict[str, Any]) -> None:
+        """Merge one pulled change {entity, id, record, field_hlc, field_by} per field by HLC."""
+        entity, record_id = change["entity"], change["id"]
+        if entity not in ENTITIES:
+            return
+        tx = _Tx(self)
+        self._stage_remote(tx, entity, record_id, change)
+        stamps = [s for s in (change.get("field_hlc") or {}).values() if isinstance(s, str)]
+        if stamps:
+            self._observe(tx, max(stamps))
+        self._commit(tx)
+
+    def _stage_remote(self, tx: _Tx, entity: str, record_id: str, change: dict[str, Any]) -> None:
+        record = {k: v for k, v in (change.get("record") or {}).items() if k != "id"}
+        field_hlc = change.get("field_hlc") or {}
+        field_by = change.get("field_by") or {}
+        doc = tx.get(entity, record_id) or {"id": record_id, "_hlc": {}, "_by": {}, "_mine": {}}
+        out, stamps = dict(doc), dict(doc.get("_hlc", {}))
+        by, mine = dict(doc.get("_by", {})), dict(doc.get("_mine", {}))
+        for name, value in record.items():
+            theirs = field_hlc.get(name, "")
+            merged = merge_fields({name: out.get(name)} if name in out else {},
+                                  {name: stamps[name]} if name in stamps else {}, {name: value}, theirs)
+            mine_stamp = mine.get(name)
+            if name in merged.changed or merged.field_hlc.get(name) != stamps.get(name):
+                if mine_stamp and self._is_conflict(mine_stamp, theirs, out.get(name), value):
+                    self._stage_conflict(tx, entity, record_id, name, out.get(name), value,
+                                         field_by.get(name), theirs)
+                out[name], stamps[name] = value, theirs
+                by[name] = field_by.get(name, by.get(name))
+                if mine_stamp and theirs >= mine_stamp:
+                    mine.pop(name, None)
+            elif mine_stamp and theirs == mine_stamp:
+                mine.pop(name, None)  # the server echoed our own write: confirmed
+        tx.put(entity, record_id, {**out, "_hlc": stamps, "_by": by, "_mine": mine})
+
+    def _is_conflict(self, mine_stamp: str, theirs: str, mine_value: Any, their_value: Any) -> bool:
+        try:
+            their_node = Stamp.parse(theirs).node
+        except ValueError:
+            their_node = ""
+        return theirs > mine_stamp and their_node != self.device_id and mine_value != their_value
+
+    def _stage_conflict(self, tx: _Tx, entity: str, record_id: str, field: str, mine: Any,
+                        theirs: Any, theirs_by: str | None, theirs_hlc: str) -> None:
+        for old in list(self._docs("conflicts")):  # one open conflict per field
+            if (old["entity"], old["record_id"], old["field"]) == (entity, record_id, field):
+                tx.delete("conflicts", old["id"])
+                mine = old["mine"]  # what the user typed, not an intermediate remote value
+        conflict_id = str(uuid.uuid4())
+        tx.put("conflicts", conflict_id, {
+            "id": conflict_id, "entity": entity, "record_id": record_id, "field": field,
+            "mine": mine, "theirs": theirs, "theirs_by": theirs_by, "theirs_hlc": theirs_hlc,
+            "at": utc_now_iso(),
+        })
+
+    @_locked
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Fields where someone else's newer change replaced one of ours."""
+        return sorted((dict(d) for d in self._docs("conflicts")), key=lambda c: c["at"])
+
+    @_locked
+    def resolve_conflict(self, conflict_id: str, keep: str,
+                         author: str | None = None) -> dict[str, Any] | None:
+        """keep="mine": re-apply our value as a new operation with a fresh HLC;
+        keep="theirs": just clear the conflict. Returns the new op, if any."""
+        if keep not in ("mine", "theirs"):
+            raise ValueError("keep must be 'mine' or 'theirs'")
+        conflict = self._doc("conflicts", conflict_id)
+        if conflict is None:
+            raise KeyError(conflict_id)
+        tx = _Tx(self)
+        op = None
+        if keep == "mine":
+            op = self._stage_local(tx, conflict["entity"], conflict["record_id"],
+                                   {conflict["field"]: conflict["mine"]}, author or self.user_id)
+            tx.put("meta", "hlc", {"key": "hlc", "value": op["hlc"]})
+        tx.delete("conflicts", conflict_id)
+        self._commit(tx)
+        return op
+
+    @_locked
+    def observe_hlc(self, stamp: str) -> None:
+        """Fold a server stamp into the clock and persist it, so later local stamps sort after it."""
+        tx = _Tx(self)
+        self._observe(tx, stamp)
+        self._commit(tx)
+
+    def _observe(self, tx: _Tx, stamp: str) -> None:
+        try:
+            self.clock.observe(stamp)
+        except ValueError:
+            return
+        held = self._doc_value("hlc")
+        if held is None or stamp > held:
+            tx.put("meta", "hlc", {"key": "hlc", "value": stamp})
+
+    # --- photos --------------------------------------------------------------------------
+    @_locked
+    def add_photo(self, processed: Any) -> None:
+        """Register a processed photo (fieldapp.photos.ProcessedPhoto) for upload."""
+        tx = _Tx(self)
+        self._stage_photo(tx, processed)
+        self._commit(tx)
+
+    def _stage_photo(self, tx: _Tx, processed: Any) -> None:
+        sha = processed.sha256
+        held = tx.get("photos", sha)
+        tx.put("photos", sha, {
+            "sha256": sha, "path": str(processed.path), "thumb_path": str(processed.thumb_path),
+            "width": processed.width, "height": processed.height, "bytes": processed.bytes,
+            "uploaded": bool(held and held.get("uploaded")), "added_at": utc_now_iso(),
+        })
+
+    @_locked
+    def pending_photos(self) -> list[str]:
+        return [d["sha256"] for d in self._docs("photos") if not d.get("uploaded")]
+
+    @_locked
+    def photo_file(self, sha: str) -> Path:
+        doc = self._doc("photos", sha)
+        if doc is None:
+            raise KeyError(sha)
+        return Path(doc["path"])
+
+    @_locked
+    def photo_info(self, sha: str) -> dict[str, Any] | None:
+        doc = self._doc("photos", sha)
+        return dict(doc) if doc else None
+
+    @_locked
+    def mark_photo_uploaded(self, sha: str) -> None:
+        doc = self._doc("photos", sha)
+        if doc is not None and not doc.get("uploaded"):
+            tx = _Tx(self)
+            tx.put("photos", sha, {**doc, "uploaded": True})
+            self._commit(tx)
+
+
+def open_store(data_dir: str | os.PathLike[str], user_id: str, device_id: str | None = None) -> Store:
+    """Open (creating if needed) the store of one user: <data_dir>/<user_id>/."""
+    if not user_id or "/" in user_id or user_id.startswith("."):
+        raise ValueError("bad user id for a store directory")
+    root = Path(data_dir)
+    ensure_private_dir(root)
+    return Store(root / user_id, user_id, device_id)

@@ -1,0 +1,235 @@
+"""Session plumbing for the shell: restore login and preferences, log in and
+out, run sync in the background, react to connectivity. Calls services only.
+
+A store is one per user per process (it holds a file lock), so two browser
+tabs of the same user in one app process share one Services facade; that
+cache is process-level on purpose, everything else lives on the AppContext.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import flet as ft
+
+from fieldapp.i18n import LANGUAGES
+from fieldapp.views.context import AppContext
+
+log = logging.getLogger(__name__)
+
+PREF_USER = "people_diary.user_id"
+PREF_LANGUAGE = "people_diary.language"
+PREF_TEXT_SCALE = "people_diary.text_scale"
+
+_open: dict[tuple[str, str], Any] = {}
+_open_lock = threading.Lock()
+
+
+def _services_module() -> Any:
+    import fieldapp.services as services
+
+    return services
+
+
+def _cache_key(data_dir: Path, user_id: str) -> tuple[str, str]:
+    return str(Path(data_dir).resolve()), user_id
+
+
+def shared_services(data_dir: Path, user_id: str, opener: Any) -> Any:
+    """One Services per (data dir, user) in this process."""
+    key = _cache_key(data_dir, user_id)
+    with _open_lock:
+        if key not in _open:
+            _open[key] = opener()
+        return _open[key]
+
+
+def remember_open(data_dir: Path, user_id: str, services: Any) -> None:
+    with _open_lock:
+        _open[_cache_key(data_dir, user_id)] = services
+
+
+# --- preferences ---------------------------------------------------------------
+async def _pref_get(key: str) -> Any:
+    try:
+        return await ft.SharedPreferences().get(key)
+    except Exception:  # no client storage (tests, closed session)
+        return None
+
+
+async def _pref_set(key: str, value: Any) -> None:
+    try:
+        prefs = ft.SharedPreferences()
+        if value is None:
+            await prefs.remove(key)
+        else:
+            await prefs.set(key, value)
+    except Exception:
+        log.debug("preference %s not saved", key)
+
+
+def device_settings(ctx: AppContext) -> Any:
+    return _services_module().SettingsService(ctx.data_dir)
+
+
+async def restore(ctx: AppContext) -> None:
+    """Language and text size from this browser (else the device settings),
+    then the logged-in user if a token is still held."""
+    settings = device_settings(ctx).load()
+    language = await _pref_get(PREF_LANGUAGE) or settings.language
+    ctx.language = language if language in LANGUAGES else "zh-CN"
+    scale = await _pref_get(PREF_TEXT_SCALE)
+    ctx.text_scale = float(scale or settings.text_scale or 1.0)
+    ctx.server_url = ctx.server_url or settings.server_url
+    user_id = await _pref_get(PREF_USER) or _services_module().last_session_user(ctx.data_dir)
+    if user_id:
+        ctx.services = resume(ctx, str(user_id))
+
+
+def resume(ctx: AppContext, user_id: str) -> Any:
+    services = _services_module()
+    try:
+        facade = shared_services(ctx.data_dir, user_id,
+                                 lambda: services.Services.resume(ctx.data_dir, user_id))
+    except Exception:
+        log.exception("could not resume session")
+        return None
+    if facade is None or not facade.session.is_logged_in():
+        return None
+    ctx.server_url = facade.session.server_url or ctx.server_url
+    return facade
+
+
+async def login(ctx: AppContext, server_url: str, username: str, password: str) -> str | None:
+    """Log in; returns None on success, else an error code for `t("error."+code)`."""
+    services = _services_module()
+    if not server_url.startswith(("http://", "https://")):
+        return "bad_url"
+    try:
+        facade = await asyncio.to_thread(
+            services.Services.login, ctx.data_dir, server_url, username, password,
+            opened=lambda user_id: _open.get(_cache_key(ctx.data_dir, user_id)))
+    except services.LoginFailed as exc:
+        return exc.code if exc.code != "server_error" else "unreachable"
+    except Exception:
+        log.exception("login failed")
+        return "unreachable"
+    remember_open(ctx.data_dir, facade.session.user["id"], facade)
+    ctx.services, ctx.server_url, ctx.sync_state = facade, server_url, "idle"
+    await _pref_set(PREF_USER, facade.session.user["id"])
+    _save_setting(ctx, server_url=server_url)
+    start_sync(ctx)
+    return None
+
+
+async def logout(ctx: AppContext, force: bool = False) -> None:
+    """Raises services.UnsyncedWork unless `force`; the data stays on the device."""
+    if ctx.services is not None:
+        ctx.services.session.logout(force=force)
+    ctx.services = None
+    await _pref_set(PREF_USER, None)
+    ctx.navigate("/login")
+
+
+def _save_setting(ctx: AppContext, **changes: Any) -> None:
+    try:
+        device_settings(ctx).update(**changes)
+    except Exception:
+        log.debug("setting not saved: %s", changes)
+
+
+async def set_language(ctx: AppContext, language: str) -> None:
+    ctx.language = language
+    await _pref_set(PREF_LANGUAGE, language)
+    _save_setting(ctx, language=language)
+    ctx.refresh()
+
+
+async def set_text_scale(ctx: AppContext, scale: float) -> None:
+    from fieldapp.views.theme import apply_theme
+
+    ctx.text_scale = scale
+    await _pref_set(PREF_TEXT_SCALE, scale)
+    _save_setting(ctx, text_scale=scale)
+    apply_theme(ctx.page, scale)
+    ctx.refresh()
+
+
+# --- sync ----------------------------------------------------------------------
+def _shell(ctx: AppContext) -> Any:
+    return ctx.state.get("shell")
+
+
+def set_sync_state(ctx: AppContext, state: str) -> None:
+    ctx.sync_state = state
+    shell = _shell(ctx)
+    if shell is not None:
+        shell.update_sync_chip()
+
+
+def start_sync(ctx: AppContext) -> None:
+    """Run a sync in the background unless one is running for this session."""
+    if ctx.services is None or ctx.state.get("sync_task_running"):
+        return
+    ctx.page.run_task(run_sync, ctx)
+
+
+async def run_sync(ctx: AppContext) -> Any:
+    """One sync; updates the app bar and any progress listener on the context."""
+    if ctx.services is None or ctx.state.get("sync_task_running"):
+        return None
+    ctx.state["sync_task_running"] = True
+    set_sync_state(ctx, "syncing")
+    listener = ctx.state.get("sync_progress")
+    report = None
+    try:
+        report = await ctx.services.sync.sync_now(on_progress=lambda p: listener(p) if listener else None)
+        set_sync_state(ctx, _state_after(report))
+    except Exception as exc:
+        log.exception("sync failed")
+        set_sync_state(ctx, _state_for_error(exc))
+        ctx.state["sync_error"] = str(exc)[:200]
+    finally:
+        ctx.state["sync_task_running"] = False
+    done = ctx.state.get("sync_done")
+    if done:
+        done(report)
+    return report
+
+
+def _state_after(report: Any) -> str:
+    if report is None:
+        return "error"
+    status = getattr(report, "status", None) or "ok"
+    return {"ok": "idle", "offline": "offline", "auth_required": "login_needed",
+            "login_needed": "login_needed", "error": "error"}.get(str(status), "idle")
+
+
+def _state_for_error(exc: Exception) -> str:
+    name = type(exc).__name__
+    if name == "AuthRequired":
+        return "login_needed"
+    if name in ("Unreachable", "ConnectError"):
+        return "offline"
+    return "error"
+
+
+def watch_connectivity(ctx: AppContext) -> None:
+    """Sync by itself when connectivity returns (works on the web)."""
+
+    def on_change(e: ft.ConnectivityChangeEvent) -> None:
+        online = any(c != ft.ConnectivityType.NONE for c in e.connectivity)
+        if online:
+            start_sync(ctx)
+        else:
+            set_sync_state(ctx, "offline")
+
+    try:
+        connectivity = ft.Connectivity(on_change=on_change)
+        ctx.page.services.append(connectivity)
+        ctx.state["connectivity"] = connectivity
+    except Exception:
+        log.debug("connectivity not available")

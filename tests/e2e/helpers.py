@@ -1,0 +1,199 @@
+"""Browser test helpers (Debian Chromium through the python playwright package).
+
+Reusable by every e2e test (the desk tests too):
+    app = start_app(data_dir, server_url)          # real `python -m fieldapp` process
+    with browser_page(viewport=PHONE) as page:     # Chromium page, CDN request blocked
+        open_app(page, app.url)                    # load + enable Flutter semantics
+        fill(page, "用户名", "worker1"); click(page, "登录")
+        wait_text(page, "我的走访"); screenshot(page, "docs/screenshots/round.png")
+    app.stop()                                     # by pid
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = str(REPO / ".venv" / "bin" / "python")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+]
+PHONE = {"width": 412, "height": 860}
+WIDE = {"width": 1280, "height": 860}
+TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listening on {port}")
+
+
+@dataclass
+class AppProcess:
+    proc: subprocess.Popen
+    port: int
+    data_dir: Path
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stop(self) -> None:
+        """Stop the app's process group by its pid; escalate if needed."""
+        if self.proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def start_app(data_dir: Path, server_url: str = "", env: dict[str, str] | None = None) -> AppProcess:
+    """`python -m fieldapp --no-browser` on a free port with its own data dir."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log_path = data_dir / "app.log"
+    cmd = [PYTHON, "-m", "fieldapp", "--no-browser", "--port", str(port), "--data", str(data_dir)]
+    if server_url:
+        cmd += ["--server", server_url]
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    full_env.pop("FLET_APP_STORAGE_DATA", None)
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT,
+                                env=full_env, start_new_session=True)
+    app = AppProcess(proc, port, data_dir, log_path)
+    try:
+        wait_port(port, proc=proc)
+    except Exception:
+        app.stop()
+        raise RuntimeError("app did not start:\n" + app.log()) from None
+    return app
+
+
+@contextlib.contextmanager
+def browser_page(viewport: dict[str, int] | None = None) -> Iterator[object]:
+    """A fresh Chromium page; the one remaining CDN request (rive) is blocked."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=viewport or PHONE)
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.route(re.compile(r".*rive.*\.js.*|https?://(?!127\.0\.0\.1).*"), lambda r: r.abort())
+            yield page
+        finally:
+            browser.close()
+
+
+def enable_semantics(page) -> None:
+    """Flutter draws on a canvas; its semantics tree gives roles and labels."""
+    page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=TIMEOUT_MS)
+    page.evaluate(
+        """() => {
+        const el = document.querySelector('flt-semantics-placeholder');
+        const r = el.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: x, clientY: y}));
+    }"""
+    )
+    page.wait_for_selector("flt-semantics", state="attached", timeout=TIMEOUT_MS)
+
+
+def open_app(page, url: str, route: str = "/") -> None:
+    page.goto(url + route)
+    enable_semantics(page)
+
+
+def fill(page, label: str, text: str, exact: bool = False) -> None:
+    box = page.get_by_role("textbox", name=label, exact=exact).first
+    box.click()
+    box.fill(text)
+
+
+def click(page, name: str, exact: bool = False) -> None:
+    page.get_by_role("button", name=name, exact=exact).first.click()
+
+
+def click_text(page, text: str, exact: bool = False) -> None:
+    page.get_by_text(text, exact=exact).first.click()
+
+
+def wait_text(page, text: str, timeout_ms: int = TIMEOUT_MS, exact: bool = False) -> None:
+    page.get_by_text(text, exact=exact).first.wait_for(state="visible", timeout=timeout_ms)
+
+
+def wait_gone(page, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
+    page.get_by_text(text).first.wait_for(state="hidden", timeout=timeout_ms)
+
+
+def has_text(page, text: str) -> bool:
+    return page.get_by_text(text).count() > 0
+
+
+def settle(page, extra_ms: int = 450) -> None:
+    """Screenshots lag the semantics tree: two animation frames and a pause."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(extra_ms)
+
+
+def screenshot(page, path: Path | str) -> Path:
+    settle(page)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(out))
+    return out
+
+
+def make_jpeg(path: Path, size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (200, 60, 40)) -> Path:
+    """A real JPEG (with some structure so it is not a flat colour)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    for i in range(0, size[0], 40):
+        draw.line([(i, 0), (size[0] - i, size[1])], fill=(30, 30, 160), width=5)
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def python_exe() -> str:
+    return PYTHON if Path(PYTHON).exists() else sys.executable
