@@ -4,6 +4,7 @@ Serves the app's web client on 127.0.0.1 (always an explicit host: without a
 display a bare `ft.run` would listen on 0.0.0.0) with everything served
 locally (`no_cdn`), so it works on a closed network.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,11 @@ def default_data_dir() -> Path:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m fieldapp", description="People Diary app")
-    parser.add_argument("--server", default=os.environ.get("PEOPLE_DIARY_SERVER", ""),
-                        help="server base URL, e.g. http://127.0.0.1:8000")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("PEOPLE_DIARY_SERVER", ""),
+        help="server base URL, e.g. http://127.0.0.1:8000",
+    )
     parser.add_argument("--port", type=int, default=8550, help="port for the web client")
     parser.add_argument("--data", type=Path, default=None, help="data directory")
     parser.add_argument("--no-browser", action="store_true", help="serve only, open no browser")

@@ -3,8 +3,10 @@ bottom tabs per role, automatic sync when connectivity returns.
 
 See fieldapp/views/context.py for the routing convention.
 """
+
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +47,7 @@ VOLUNTEER_TABS = (
     Tab("/settings", "nav.settings", ft.Icons.SETTINGS),
 )
 PUBLIC_ROUTES = {"/login"}
+REFRESH_AFTER_SYNC = {"/round", "/households", "/needs", "/errands"}
 
 SYNC_ICONS = {
     "idle": (ft.Icons.CLOUD_DONE, ft.Colors.GREEN_700),
@@ -52,6 +55,7 @@ SYNC_ICONS = {
     "offline": (ft.Icons.CLOUD_OFF, ft.Colors.GREY_700),
     "error": (ft.Icons.ERROR, ft.Colors.RED_700),
     "login_needed": (ft.Icons.LOCK, ft.Colors.ORANGE_800),
+    "pending": (ft.Icons.CLOUD_UPLOAD, ft.Colors.ORANGE_800),
 }
 
 
@@ -119,7 +123,14 @@ class Shell:
         self.ctx._navigate = self.go
         self.ctx._refresh = self.render
         self.sync_badge = ft.Container()
+        self.path = "/"
         self.ctx.state["shell"] = self
+
+    def after_sync(self) -> None:
+        """Show pulled data on list screens; forms are left alone (typing goes on)."""
+        if self.path in REFRESH_AFTER_SYNC or self.path.startswith(("/households/", "/needs/", "/errands/")) \
+                and not self.path.endswith(("/visit", "/edit", "/new")):
+            self.render()
 
     # --- routing --------------------------------------------------------
     def go(self, route: str) -> None:
@@ -141,7 +152,10 @@ class Shell:
         if found is None:
             return
         screen, params = found
+        self.path = path
         self.ctx.params, self.ctx.query = params, query
+        for key in ("sync_progress", "sync_done"):  # listeners belong to the screen being left
+            self.ctx.state.pop(key, None)
         built = self.build_safely(screen)
         view = built if isinstance(built, ft.View) else self.wrap(path, built)
         self.page.views.clear()
@@ -166,59 +180,78 @@ class Shell:
             automatically_imply_leading=False,
             actions=[self.sync_chip()] if self.ctx.services else [],
         )
-        view = ft.View(route=path, appbar=appbar, controls=[body], padding=ft.Padding.all(12),
-                       scroll=ft.ScrollMode.AUTO)
+        view = ft.View(
+            route=path, appbar=appbar, controls=[body], padding=ft.Padding.all(12), scroll=ft.ScrollMode.AUTO
+        )
         if tabs and not self.ctx.is_wide:
             view.navigation_bar = self.nav_bar(tabs, path)
         elif tabs:
-            view.controls = [ft.Row([self.nav_rail(tabs, path), ft.VerticalDivider(width=1),
-                                     ft.Container(body, expand=True)],
-                                    vertical_alignment=ft.CrossAxisAlignment.START)]
+            view.controls = [
+                ft.Row(
+                    [self.nav_rail(tabs, path), ft.VerticalDivider(width=1), ft.Container(body, expand=True)],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                )
+            ]
         return view
 
     def back_button(self, route: str) -> ft.IconButton:
-        return ft.IconButton(ft.Icons.ARROW_BACK, tooltip=self.ctx.t("app.back"),
-                             on_click=lambda _e: self.go(route))
+        return ft.IconButton(
+            ft.Icons.ARROW_BACK, tooltip=self.ctx.t("app.back"), on_click=lambda _e: self.go(route)
+        )
+
+    def chip_parts(self) -> list[ft.Control]:
+        """Icon and words for the sync state; "idle" with work waiting says so."""
+        state = self.ctx.sync_state
+        label = self.ctx.t("sync.state." + state)
+        pending = pending_count(self.ctx.services) if state in ("idle", "offline") else 0
+        if state == "idle" and pending:
+            state = "pending"
+        if pending:
+            label = self.ctx.t("sync.state.pending", n=pending) if state == "pending" else f"{label} · {pending}"
+        icon, color = SYNC_ICONS.get(state, SYNC_ICONS["idle"])
+        return [ft.Icon(icon, color=color), ft.Text(label)]
 
     def sync_chip(self) -> ft.Control:
-        state = self.ctx.sync_state
-        icon, color = SYNC_ICONS.get(state, SYNC_ICONS["idle"])
         self.sync_badge = ft.TextButton(
-            content=ft.Row([ft.Icon(icon, color=color), ft.Text(self.ctx.t("sync.state." + state))],
-                           spacing=4, tight=True),
-            tooltip=self.ctx.t("sync.state." + state),
+            content=ft.Row(self.chip_parts(), spacing=4, tight=True),
+            tooltip=self.ctx.t("sync.title"),
             on_click=lambda _e: self.go("/sync"),
         )
         return self.sync_badge
 
     def update_sync_chip(self) -> None:
         """Refresh only the badge (cheap; called from the sync task)."""
-        icon, color = SYNC_ICONS.get(self.ctx.sync_state, SYNC_ICONS["idle"])
         if not isinstance(self.sync_badge, ft.TextButton):
             return
-        row = self.sync_badge.content
-        row.controls = [ft.Icon(icon, color=color), ft.Text(self.ctx.t("sync.state." + self.ctx.sync_state))]
-        try:
+        self.sync_badge.content.controls = self.chip_parts()
+        with contextlib.suppress(RuntimeError):  # not on the page (view being rebuilt)
             self.sync_badge.update()
-        except RuntimeError:
-            pass  # not on the page (view being rebuilt)
 
     def nav_bar(self, tabs: tuple[Tab, ...], path: str) -> ft.NavigationBar:
         return ft.NavigationBar(
-            destinations=[ft.NavigationBarDestination(icon=tab.icon, label=self.ctx.t(tab.label_key))
-                          for tab in tabs],
+            destinations=[
+                ft.NavigationBarDestination(icon=tab.icon, label=self.ctx.t(tab.label_key)) for tab in tabs
+            ],
             selected_index=selected_tab(tabs, path),
             on_change=lambda e: self.go(tabs[int(e.control.selected_index)].route),
         )
 
     def nav_rail(self, tabs: tuple[Tab, ...], path: str) -> ft.NavigationRail:
         return ft.NavigationRail(
-            destinations=[ft.NavigationRailDestination(icon=tab.icon, label=self.ctx.t(tab.label_key))
-                          for tab in tabs],
+            destinations=[
+                ft.NavigationRailDestination(icon=tab.icon, label=self.ctx.t(tab.label_key)) for tab in tabs
+            ],
             selected_index=selected_tab(tabs, path),
             label_type=ft.NavigationRailLabelType.ALL,
             on_change=lambda e: self.go(tabs[int(e.control.selected_index)].route),
         )
+
+
+def pending_count(services: object) -> int:
+    if services is None:
+        return 0
+    status = services.sync.sync_status()
+    return status.pending_ops + status.pending_photos
 
 
 def selected_tab(tabs: tuple[Tab, ...], path: str) -> int:

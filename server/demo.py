@@ -89,6 +89,7 @@ class _Gen:
         self.today = today
         self._surnames = [s for s, _ in n.SURNAMES]
         self._weights = [w for _, w in n.SURNAMES]
+        self.unused_tags = list(PRIMARY_TAGS)
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -128,7 +129,10 @@ def iso(moment: datetime) -> str:
 def _tags(g: _Gen) -> list[str]:
     if g.rng.random() >= SPECIAL_SHARE:
         return []
-    primary = g.rng.choices(list(PRIMARY_TAGS), list(PRIMARY_TAGS.values()))[0]
+    if g.unused_tags:  # the first special households cover every tag, so every screen has one
+        primary = g.unused_tags.pop()
+    else:
+        primary = g.rng.choices(list(PRIMARY_TAGS), list(PRIMARY_TAGS.values()))[0]
     if g.rng.random() < 0.25:
         return [primary, g.rng.choice(SECOND_TAGS[primary])]
     return [primary]

@@ -374,10 +374,9 @@ def template_workbook() -> bytes:
             if cell.value in REQUIRED_HEADERS:
                 cell.fill = PatternFill("solid", fgColor="FFF2CC")
         for index, width in enumerate([10, 14, 8, 8, 8, 10, 14, 22, 9, 16, 34, 20]):
-            letter = chr(ord("A") + index)
-            target.column_dimensions[letter].width = width
-            for row in range(2, 2001 if target is sheet else 5):
-                target[f"{letter}{row}"].number_format = "@"  # text: keeps ID numbers and leading zeros
+            column = target.column_dimensions[chr(ord("A") + index)]
+            column.width = width
+            column.number_format = "@"  # text: keeps ID numbers whole and leading zeros
         target.freeze_panes = "A2"
     for row in EXAMPLE_ROWS:
         examples.append(row)

@@ -1,4 +1,5 @@
 """Strings of the phone app (workers and volunteers)."""
+
 from __future__ import annotations
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -22,14 +23,23 @@ CATALOG: dict[str, dict[str, str]] = {
     "error.not_sha256": {"zh-CN": "照片编号无效", "en": "Invalid photo id"},
     "error.bad_credentials": {"zh-CN": "用户名或密码不对", "en": "Wrong username or password"},
     "error.rate_limited": {"zh-CN": "尝试太多次，请稍后再试", "en": "Too many attempts, try again later"},
-    "error.unreachable": {"zh-CN": "连不上服务器，请检查地址和网络",
-                          "en": "Cannot reach the server: check the address and the network"},
-    "error.bad_url": {"zh-CN": "服务器地址应以 http:// 或 https:// 开头",
-                      "en": "The server address must start with http:// or https://"},
+    "error.unreachable": {
+        "zh-CN": "连不上服务器，请检查地址和网络",
+        "en": "Cannot reach the server: check the address and the network",
+    },
+    "error.bad_url": {
+        "zh-CN": "服务器地址应以 http:// 或 https:// 开头",
+        "en": "The server address must start with http:// or https://",
+    },
     "error.photo_unreadable": {"zh-CN": "照片无法读取", "en": "The photo cannot be read"},
     "error.bad_photo": {"zh-CN": "照片无法读取", "en": "The photo cannot be read"},
     "error.too_large": {"zh-CN": "照片太大", "en": "The photo is too large"},
     "error.bad_deadline": {"zh-CN": "日期格式应为 2026-01-31", "en": "Date must look like 2026-01-31"},
+    "error.consent_required": {
+        "zh-CN": "保存照片需要居民同意",
+        "en": "Keeping photos needs the resident's consent",
+    },
+    "error.same_user": {"zh-CN": "不能交给自己", "en": "Cannot hand it to yourself"},
     "error.no_household": {"zh-CN": "请先选择住户", "en": "Choose a household first"},
     # navigation
     "nav.round": {"zh-CN": "走访", "en": "Round"},
@@ -43,10 +53,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "sync.state.syncing": {"zh-CN": "同步中", "en": "Syncing"},
     "sync.state.offline": {"zh-CN": "离线", "en": "Offline"},
     "sync.state.error": {"zh-CN": "同步出错", "en": "Sync error"},
+    "sync.state.pending": {"zh-CN": "待上传 {n}", "en": "{n} to upload"},
     "sync.state.login_needed": {"zh-CN": "需重新登录", "en": "Log in again"},
     # login / first run
     "login.title": {"zh-CN": "登录", "en": "Log in"},
-    "login.welcome": {"zh-CN": "民情日记 · 网格员与志愿者", "en": "People Diary for grid workers and volunteers"},
+    "login.welcome": {
+        "zh-CN": "民情日记 · 网格员与志愿者",
+        "en": "People Diary for grid workers and volunteers",
+    },
     "login.server": {"zh-CN": "服务器地址", "en": "Server address"},
     "login.username": {"zh-CN": "用户名", "en": "Username"},
     "login.password": {"zh-CN": "密码", "en": "Password"},
@@ -62,13 +76,14 @@ CATALOG: dict[str, dict[str, str]] = {
     "round.overdue_by": {"zh-CN": "逾期 {n} 天", "en": "{n} days overdue"},
     "round.due_today": {"zh-CN": "今天到期", "en": "Due today"},
     "round.due_in": {"zh-CN": "{n} 天后到期", "en": "Due in {n} days"},
-    "round.summary": {"zh-CN": "到期 {due} 户，其中逾期 {overdue} 户",
-                      "en": "{due} due, {overdue} overdue"},
+    "round.summary": {"zh-CN": "到期 {due} 户，其中逾期 {overdue} 户", "en": "{due} due, {overdue} overdue"},
     "round.visit": {"zh-CN": "走访", "en": "Visit"},
     # households
     "households.title": {"zh-CN": "住户", "en": "Households"},
-    "households.search": {"zh-CN": "搜索姓名、地址、电话或拼音首字母",
-                          "en": "Search name, address, phone or pinyin initials"},
+    "households.search": {
+        "zh-CN": "搜索姓名、地址、电话或拼音首字母",
+        "en": "Search name, address, phone or pinyin initials",
+    },
     "households.all_tags": {"zh-CN": "全部", "en": "All"},
     "households.add": {"zh-CN": "新增住户", "en": "Add household"},
     "households.count": {"zh-CN": "共 {n} 户", "en": "{n} households"},
@@ -151,7 +166,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "errand.done": {"zh-CN": "已办完", "en": "Mark done"},
     "errand.receipt": {"zh-CN": "回执照片", "en": "Receipt photo"},
     "errand.add_receipt": {"zh-CN": "拍回执", "en": "Add receipt photo"},
-    "errand.confirm": {"zh-CN": "居民已确认", "en": "Resident confirmed"},
+    "errand.confirm": {"zh-CN": "记录居民确认", "en": "Record resident's confirmation"},
     "errand.confirmation_note": {"zh-CN": "确认说明", "en": "Confirmation note"},
     "errand.details": {"zh-CN": "需要的材料/说明", "en": "Papers needed / details"},
     "errand.need_receipt": {"zh-CN": "请先拍回执照片", "en": "Add the receipt photo first"},
@@ -161,13 +176,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "sync.now": {"zh-CN": "立即同步", "en": "Sync now"},
     "sync.last": {"zh-CN": "上次同步：{when}", "en": "Last sync: {when}"},
     "sync.never": {"zh-CN": "从未同步", "en": "Never synced"},
-    "sync.pending": {"zh-CN": "待上传：{ops} 条记录，{photos} 张照片",
-                     "en": "Waiting to upload: {ops} changes, {photos} photos"},
+    "sync.pending": {
+        "zh-CN": "待上传：{ops} 条记录，{photos} 张照片",
+        "en": "Waiting to upload: {ops} changes, {photos} photos",
+    },
     "sync.rejected": {"zh-CN": "被服务器拒绝的记录", "en": "Changes the server refused"},
     "sync.conflicts": {"zh-CN": "需要核对的冲突", "en": "Conflicts to review"},
     "sync.keep_mine": {"zh-CN": "保留我的", "en": "Keep mine"},
     "sync.keep_theirs": {"zh-CN": "采用服务器的", "en": "Use the server's"},
-    "sync.done": {"zh-CN": "同步完成：上传 {pushed}，下载 {pulled}", "en": "Synced: {pushed} up, {pulled} down"},
+    "sync.done": {
+        "zh-CN": "同步完成：上传 {pushed}，下载 {pulled}",
+        "en": "Synced: {pushed} up, {pulled} down",
+    },
     "sync.failed": {"zh-CN": "同步失败：{reason}", "en": "Sync failed: {reason}"},
     "sync.offline": {"zh-CN": "没有网络，稍后自动同步", "en": "Offline: will sync when back online"},
     "sync.login_needed": {"zh-CN": "登录已失效，请重新登录", "en": "Your login expired: log in again"},
@@ -184,7 +204,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "settings.logout_unsynced": {
         "zh-CN": "还有 {n} 条记录没有同步。先同步再退出？未同步的记录会保留在本机，下次登录继续上传。",
         "en": "{n} changes are not synced yet. Sync first? Unsynced work stays on this phone and is "
-              "uploaded at your next login.",
+        "uploaded at your next login.",
     },
     "settings.sync_then_logout": {"zh-CN": "先同步", "en": "Sync first"},
     "settings.logout_anyway": {"zh-CN": "仍然退出（保留记录）", "en": "Log out (keep the work)"},

@@ -1,6 +1,7 @@
 """Households (一户一档): search, read, create/edit, and the full archive."""
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +37,7 @@ class HouseholdService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
         self._index = HouseholdIndex(ctx.store)
+        threading.Thread(target=self._index.warm, name="household-index", daemon=True).start()
 
     def search_households(self, query: str, tag: str | None = None, limit: int = 50,
                           include_archived: bool = False) -> list[dict[str, Any]]:
@@ -47,11 +49,11 @@ class HouseholdService:
             raise ValidationError("tag", "bad_choice", str(tag))
         query = (query or "").strip()
         if query:
-            candidates = [store.get("household", hid) for _rank, hid in self._index.search(query, 0)]
+            candidates = (store.get("household", hid) for hid in self._index.search(query))
         else:
-            candidates = sorted(store.all("household"), key=lambda h: h.get("head_name", ""))
+            candidates = iter(sorted(store.all("household"), key=lambda h: h.get("head_name", "")))
         out: list[dict[str, Any]] = []
-        for household in candidates:
+        for household in candidates:  # fetched lazily: only up to `limit` records are copied
             if household is None or (household.get("archived") and not include_archived):
                 continue
             if tag and tag not in (household.get("tags") or []):

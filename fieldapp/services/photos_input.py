@@ -23,9 +23,9 @@ def process(photo: PhotoInput, out_dir: Path, field: str) -> Any:
     try:
         return pipeline.process_photo(source, out_dir)
     except pipeline.PhotoError as err:
-        raise ValidationError(field, getattr(err, "code", "bad_photo")) from None
+        raise ValidationError(field, "photo." + getattr(err, "code", "corrupt")) from None
     except OSError:
-        raise ValidationError(field, "photo_unreadable") from None
+        raise ValidationError(field, "photo.unreadable") from None
 
 
 def process_all(photos: list[PhotoInput], out_dir: Path, require_consent: bool = True) -> list[Any]:

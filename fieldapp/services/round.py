@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from fieldapp.domain.cadence import RoundItem
+from fieldapp.domain.enums import OPEN_NEED_STATUSES
 
 from .context import ServiceContext
 
@@ -30,14 +31,10 @@ class RoundService:
         today = today or self._ctx.today()
         grids = self._ctx.grid_ids or None
         out: list[RoundEntry] = []
-        for item in store.round_items(today, grids):
+        for item, household in store.round_with_households(today, grids):
             if item.days_overdue < -horizon_days:
-                continue
-            household = store.get("household", item.household_id)
-            if household is None:
-                continue
-            needs = store.find("need", "household_id", item.household_id)
-            open_needs = sum(1 for n in needs if n.get("status") in ("open", "accepted", "escalated"))
+                break  # sorted most overdue first: the rest are due later
+            open_needs = store.count_matching("need", "household_id", item.household_id, OPEN_NEED_STATUSES)
             out.append(RoundEntry(item, household, store.last_visit(item.household_id), open_needs))
             if limit and len(out) >= limit:
                 break

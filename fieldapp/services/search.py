@@ -4,6 +4,7 @@ household, kept current from the store's change feed, so a keystroke is a
 substring test per household (≈1 ms at 5,000 households)."""
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -42,7 +43,7 @@ def haystack(household: dict[str, Any]) -> tuple[str, str]:
     phones = [m.get("phone") or "" for m in household.get("members") or []]
     address = address_text(household.get("address"))
     other = [address.lower(), *pinyin_keys(address), *phones]
-    names_part = SEP.join(name_keys)
+    names_part = SEP + SEP.join(name_keys)  # leading SEP: "starts a key" is a find of SEP + query
     return names_part, names_part + SEP + SEP.join(k for k in other if k)
 
 
@@ -51,7 +52,13 @@ class HouseholdIndex:
         self._store = store
         self._hay: dict[str, tuple[str, str]] | None = None  # built on first search
         self._dirty: set[str] = set()
+        self._lock = threading.Lock()
         store.subscribe(self._on_change)
+
+    def warm(self) -> None:
+        """Build the index now (e.g. in a background thread at login)."""
+        with self._lock:
+            self._refresh()
 
     def _on_change(self, touched: list[tuple[str, str]]) -> None:
         self._dirty.update(record_id for entity, record_id in touched if entity == "household")
@@ -69,20 +76,21 @@ class HouseholdIndex:
                 self._hay[record_id] = haystack(household)
         return self._hay
 
-    def search(self, query: str, limit: int) -> list[tuple[int, str]]:
-        """[(rank, id)]: rank 0 = a name or its pinyin starts with the query,
-        1 = a name contains it, 2 = address / phone."""
+    def search(self, query: str) -> list[str]:
+        """Ids of matching households, best first: a name or its pinyin starting
+        with the query, then a name containing it, then address / phone."""
         q = "".join(query.split()).lower()
-        hits: list[tuple[int, str]] = []
-        for record_id, (names, everything) in self._refresh().items():
-            if q not in everything:
-                continue
-            if (SEP + names).find(SEP + q) >= 0:
-                rank = 0
-            elif q in names:
-                rank = 1
-            else:
-                rank = 2
-            hits.append((rank, record_id))
-        hits.sort()
-        return hits[:limit] if limit else hits
+        starts = SEP + q
+        ranked: tuple[list[str], list[str], list[str]] = ([], [], [])
+        with self._lock:
+            hay = self._refresh()
+            for record_id, (names, everything) in hay.items():
+                if q not in everything:
+                    continue
+                if starts in names:
+                    ranked[0].append(record_id)
+                elif q in names:
+                    ranked[1].append(record_id)
+                else:
+                    ranked[2].append(record_id)
+        return ranked[0] + ranked[1] + ranked[2]

@@ -51,6 +51,25 @@ def public(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in PRIVATE}
 
 
+def expand(doc: dict[str, Any], key: str) -> dict[str, str]:
+    """Per-field stamps / authors of a doc. A plain string means "the same for
+    every field" — the usual case (a record written by one op), stored packed
+    because it halves the snapshot and with it the time to open the store."""
+    held = doc.get(key)
+    if isinstance(held, str):
+        return {name: held for name in doc if name != "id" and name not in PRIVATE}
+    return dict(held or {})
+
+
+def pack(per_field: dict[str, Any], record: dict[str, Any]) -> dict[str, Any] | Any:
+    values = set(per_field.values())
+    if len(values) == 1 and len(per_field) == len(record) - 1 and "id" in record:
+        value = next(iter(values))
+        if isinstance(value, str) and all(name in record for name in per_field):
+            return value
+    return per_field
+
+
 def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kwargs: Any) -> Any:
@@ -223,7 +242,14 @@ class Store:
     @_locked
     def field_stamps(self, entity: str, record_id: str) -> dict[str, str]:
         doc = self._doc(entity, record_id)
-        return dict(doc.get("_hlc", {})) if doc else {}
+        return expand(doc, "_hlc") if doc else {}
+
+    @_locked
+    def created_stamp(self, entity: str, record_id: str) -> str:
+        """The HLC of a record's first write: orders records made in the same second."""
+        doc = self._doc(entity, record_id)
+        stamps = list(expand(doc, "_hlc").values()) if doc else []
+        return min(stamps) if stamps else ""
 
     @_locked
     def all(self, entity: str) -> list[dict[str, Any]]:
@@ -269,17 +295,32 @@ class Store:
     @_locked
     def round_items(self, today: date, grid_ids: Iterable[str] | None = None) -> list[RoundItem]:
         """Every active household's cadence state, most urgent first."""
+        return [item for item, _household in self.round_with_households(today, grid_ids)]
+
+    @_locked
+    def round_with_households(self, today: date, grid_ids: Iterable[str] | None = None,
+                              ) -> list[tuple[RoundItem, dict[str, Any]]]:
+        """(RoundItem, household) for every active household, most urgent first."""
         community = self.community()
-        households = (
-            self.households_in_grids(grid_ids) if grid_ids is not None else self.all("household")
-        )
-        items = [
-            round_item(h, self.indexes.last_visit.get(h["id"]), today, community)
-            for h in households
-            if not h.get("archived") and h.get("created_at")
+        if grid_ids is None:
+            docs: Iterable[dict[str, Any]] = self._docs("household")
+        else:
+            ids = [i for g in grid_ids for i in self.indexes.ids("household", "grid_id", g)]
+            docs = (d for d in (self._doc("household", i) for i in ids) if d is not None)
+        pairs = [
+            (round_item(d, self.indexes.last_visit.get(d["id"]), today, community), d)
+            for d in docs
+            if not d.get("archived") and d.get("created_at")
         ]
-        items.sort(key=round_sort_key)
-        return items
+        pairs.sort(key=lambda pair: round_sort_key(pair[0]))
+        return [(item, public(doc)) for item, doc in pairs]
+
+    @_locked
+    def count_matching(self, entity: str, field: str, value: Any, statuses: Iterable[str]) -> int:
+        """How many records with indexed `field` == value have a status in `statuses`."""
+        wanted = set(statuses)
+        docs = (self._doc(entity, i) for i in self.indexes.ids(entity, field, value))
+        return sum(1 for d in docs if d is not None and d.get("status") in wanted)
 
     @_locked
     def needs_with_status(self, statuses: Iterable[str]) -> list[dict[str, Any]]:
@@ -322,12 +363,13 @@ class Store:
                      author: str) -> dict[str, Any]:
         stamp = self.clock.now()
         doc = tx.get(entity, record_id) or {"id": record_id, "_hlc": {}, "_by": {}, "_mine": {}}
-        merged = merge_fields(public(doc), doc.get("_hlc", {}), fields, stamp)
+        merged = merge_fields(public(doc), expand(doc, "_hlc"), fields, stamp)
         check_invariants(entity, merged.record)
+        by = {**expand(doc, "_by"), **{f: author for f in fields}}
         new_doc = {
             **merged.record,
-            "_hlc": merged.field_hlc,
-            "_by": {**doc.get("_by", {}), **{f: author for f in fields}},
+            "_hlc": pack(merged.field_hlc, merged.record),
+            "_by": pack(by, merged.record),
             "_mine": {**doc.get("_mine", {}), **{f: stamp for f in fields}},
         }
         tx.put(entity, record_id, new_doc)
@@ -385,14 +427,27 @@ class Store:
     @_locked
     def apply_remote(self, change: dict[str, Any]) -> None:
         """Merge one pulled change {entity, id, record, field_hlc, field_by} per field by HLC."""
-        entity, record_id = change["entity"], change["id"]
-        if entity not in ENTITIES:
-            return
+        self.apply_remote_many([change])
+
+    @_locked
+    def apply_remote_many(self, changes: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
+        """Merge a page of pulled changes, and e.g. the new pull cursor in `meta`,
+        in ONE durable commit: one fsync per page instead of one per record."""
         tx = _Tx(self)
-        self._stage_remote(tx, entity, record_id, change)
-        stamps = [s for s in (change.get("field_hlc") or {}).values() if isinstance(s, str)]
-        if stamps:
-            self._observe(tx, max(stamps))
+        newest = ""
+        for change in changes:
+            if change.get("entity") not in ENTITIES or not change.get("id"):
+                continue
+            self._stage_remote(tx, change["entity"], change["id"], change)
+            stamps = [s for s in (change.get("field_hlc") or {}).values() if isinstance(s, str)]
+            newest = max([newest, *stamps])
+        if newest:
+            self._observe(tx, newest)
+        for key, value in (meta or {}).items():
+            if value is None:
+                tx.delete("meta", key)
+            else:
+                tx.put("meta", key, {"key": key, "value": value})
         self._commit(tx)
 
     def _stage_remote(self, tx: _Tx, entity: str, record_id: str, change: dict[str, Any]) -> None:
@@ -400,8 +455,8 @@ class Store:
         field_hlc = change.get("field_hlc") or {}
         field_by = change.get("field_by") or {}
         doc = tx.get(entity, record_id) or {"id": record_id, "_hlc": {}, "_by": {}, "_mine": {}}
-        out, stamps = dict(doc), dict(doc.get("_hlc", {}))
-        by, mine = dict(doc.get("_by", {})), dict(doc.get("_mine", {}))
+        out, stamps = public(doc), expand(doc, "_hlc")
+        by, mine = expand(doc, "_by"), dict(doc.get("_mine", {}))
         for name, value in record.items():
             theirs = field_hlc.get(name, "")
             merged = merge_fields({name: out.get(name)} if name in out else {},
@@ -417,7 +472,11 @@ class Store:
                     mine.pop(name, None)
             elif mine_stamp and theirs == mine_stamp:
                 mine.pop(name, None)  # the server echoed our own write: confirmed
-        tx.put(entity, record_id, {**out, "_hlc": stamps, "_by": by, "_mine": mine})
+        by = {k: v for k, v in by.items() if v is not None}
+        new_doc = {**out, "_hlc": pack(stamps, out), "_by": pack(by, out)}
+        if mine:
+            new_doc["_mine"] = mine
+        tx.put(entity, record_id, new_doc)
 
     def _is_conflict(self, mine_stamp: str, theirs: str, mine_value: Any, their_value: Any) -> bool:
         try:
@@ -445,10 +504,13 @@ class Store:
         return sorted((dict(d) for d in self._docs("conflicts")), key=lambda c: c["at"])
 
     @_locked
-    def resolve_conflict(self, conflict_id: str, keep: str,
+    def resolve_conflict(self, conflict_id: str, keep: str | bool,
                          author: str | None = None) -> dict[str, Any] | None:
         """keep="mine": re-apply our value as a new operation with a fresh HLC;
-        keep="theirs": just clear the conflict. Returns the new op, if any."""
+        keep="theirs": just clear the conflict. Returns the new op, if any.
+        (keep=True / False are read as "mine" / "theirs".)"""
+        if isinstance(keep, bool):
+            keep = "mine" if keep else "theirs"
         if keep not in ("mine", "theirs"):
             raise ValueError("keep must be 'mine' or 'theirs'")
         conflict = self._doc("conflicts", conflict_id)

@@ -11,6 +11,7 @@ because the server applies each op_id at most once ("duplicate" = acked).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -164,25 +165,43 @@ class SyncEngine:
 
     # -- pull -----------------------------------------------------------------------------
     async def _pull(self, run: _Run) -> None:
+        """Page by page from the saved cursor. The next page is fetched while this one is
+        merged (the server and the store work at the same time); the cursor only moves
+        after a page is merged, so a cancel or cut loses at most a prefetch."""
         cursor = int(await asyncio.to_thread(self.store.get_meta, CURSOR_KEY, 0) or 0)
+        fetch: asyncio.Future[Any] | None = self._fetch(run, cursor)
         done = 0
-        while True:
-            check_cancel(run.cancel)
-            page = await self._call(run, self.client.pull, cursor, self.pull_limit)
-            changes = page.get("changes") or []
-            cursor = int(page.get("next", cursor))
-            run.report.conflicts_new += await asyncio.to_thread(self._apply_page, changes, cursor)
-            await self._observe(page)
-            done += len(changes)
-            run.report.pulled = done
-            more = bool(page.get("more")) and bool(changes)
-            run.emit(Progress("pull", done, 0 if more else done))
-            if not more:
-                return
+        try:
+            while fetch is not None:
+                page, fetch = await fetch, None
+                changes = page.get("changes") or []
+                next_cursor = int(page.get("next", cursor))
+                more = bool(page.get("more")) and bool(changes)
+                if more and not _is_set(run.cancel):
+                    fetch = self._fetch(run, next_cursor)
+                if changes or next_cursor != cursor:  # an idle pull writes nothing locally
+                    made = await asyncio.to_thread(self._apply_page, changes, next_cursor)
+                    run.report.conflicts_new += made
+                    await self._observe(page)
+                cursor = next_cursor
+                done += len(changes)
+                run.report.pulled = done
+                run.emit(Progress("pull", done, 0 if more else done))
+                if more:
+                    check_cancel(run.cancel)
+        finally:
+            if fetch is not None:  # cancelled or failed: drop the prefetch (its thread ends by itself)
+                fetch.cancel()
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await fetch
+
+    def _fetch(self, run: _Run, cursor: int) -> asyncio.Future[Any]:
+        return asyncio.ensure_future(self._call(run, self.client.pull, cursor, self.pull_limit))
 
     def _apply_page(self, changes: list[dict[str, Any]], cursor: int) -> int:
         """Merge one page, then save the cursor (so a cut re-pulls this page, which merges
-        to the same state). Returns how many new conflict records the page made."""
+        to the same state). Returns how many new conflict records the page made.
+        Uses the store's `apply_remote_many` (one durable commit per page) when it has one."""
         before = {c["id"] for c in self.store.conflicts()}
         apply_many = getattr(self.store, "apply_remote_many", None)
         if apply_many is not None:
@@ -195,7 +214,8 @@ class SyncEngine:
 
     # -- photos ---------------------------------------------------------------------------
     async def _photos(self, run: _Run) -> None:
-        refused: dict[str, str] = dict(await asyncio.to_thread(self.store.get_meta, REFUSED_PHOTOS_KEY, {}) or {})
+        held = await asyncio.to_thread(self.store.get_meta, REFUSED_PHOTOS_KEY, {})
+        refused: dict[str, str] = dict(held or {})
         shas = [s for s in await asyncio.to_thread(self.store.pending_photos) if s not in refused]
         if not shas:
             return
@@ -226,6 +246,10 @@ class SyncEngine:
             return "missing_file"
         await asyncio.to_thread(self.store.mark_photo_uploaded, sha)
         return None
+
+
+def _is_set(event: asyncio.Event | None) -> bool:
+    return event is not None and event.is_set()
 
 
 def _clean(ops: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ class SyncError(Exception):
     """Base of every error raised by fieldapp.sync."""
 
 
-class Unreachable(SyncError):
+class UnreachableError(SyncError):
     """No usable answer: connection refused or reset, timeout, cut or garbled body."""
 
 
@@ -22,17 +22,17 @@ class ServerError(SyncError):
         super().__init__(f"server error {status}: {text[:200]}")
 
 
-class RateLimited(SyncError):
+class RateLimitedError(SyncError):
     def __init__(self, retry_after: float) -> None:
         self.retry_after = retry_after
         super().__init__(f"rate limited, retry after {retry_after}s")
 
 
-class AuthRequired(SyncError):
+class AuthRequiredError(SyncError):
     """The token is missing, expired or revoked: the user must log in again."""
 
 
-class RequestRefused(SyncError):
+class RequestRefusedError(SyncError):
     """A 4xx other than 401/429, carrying the server's {code, field, detail}."""
 
     def __init__(self, status: int, code: str, field: str = "", detail: str = "") -> None:
@@ -43,11 +43,11 @@ class RequestRefused(SyncError):
         super().__init__(f"{status} {code}" + (f" ({field})" if field else ""))
 
 
-class PayloadTooLarge(RequestRefused):
+class PayloadTooLargeError(RequestRefusedError):
     """413: the batch (or the photo) is too big for the server."""
 
 
-class LoginFailed(SyncError):
+class LoginFailedError(SyncError):
     """Login refused. code: bad_credentials | rate_limited | unreachable | server_error."""
 
     def __init__(self, code: str, retry_after: float | None = None) -> None:
@@ -56,4 +56,12 @@ class LoginFailed(SyncError):
         super().__init__(code if retry_after is None else f"{code} (retry after {retry_after}s)")
 
 
-RETRYABLE: tuple[type[SyncError], ...] = (Unreachable, ServerError, RateLimited)
+# The names of the contract (docs/CONTRACTS.md) and the brief.
+Unreachable = UnreachableError
+RateLimited = RateLimitedError
+AuthRequired = AuthRequiredError
+RequestRefused = RequestRefusedError
+PayloadTooLarge = PayloadTooLargeError
+LoginFailed = LoginFailedError
+
+RETRYABLE: tuple[type[SyncError], ...] = (UnreachableError, ServerError, RateLimitedError)

@@ -18,8 +18,11 @@ from .errors import RETRYABLE, RateLimited
 T = TypeVar("T")
 
 
-class Cancelled(Exception):
+class SyncCancelledError(Exception):
     """The user (or the app) cancelled the sync; state is consistent and resumable."""
+
+
+Cancelled = SyncCancelledError
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,8 @@ def check_cancel(cancel: asyncio.Event | None) -> None:
 
 
 async def call_with_retry(policy: RetryPolicy, rng: random.Random, cancel: asyncio.Event | None,
-                          func: Callable[..., T], *args: Any, on_retry: Callable[[Exception], None] | None = None,
-                          ) -> T:
+                          func: Callable[..., T], *args: Any,
+                          on_retry: Callable[[Exception], None] | None = None) -> T:
     """Run the blocking `func(*args)` in a worker thread, retrying retryable errors."""
     started = time.monotonic()
     for attempt in range(policy.attempts):

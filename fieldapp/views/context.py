@@ -21,6 +21,7 @@ Routing convention
 * Bad input: catch `fieldapp.domain.errors.ValidationError` and call
   `ctx.show_error(field_control, err.code)`; what was typed stays in place.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -110,8 +111,11 @@ class AppContext:
         return translate(self.language, key, **params)
 
     def error_text(self, code: str, detail: str = "") -> str:
-        text = self.t("error." + code, detail=detail)
-        return text if text != "error." + code else self.t("error.unknown", code=code)
+        """A validation code in the user's language ("photo.x" codes are the
+        photo pipeline's, labelled as "photo_error.x")."""
+        key = "photo_error." + code[6:] if code.startswith("photo.") else "error." + code
+        text = self.t(key, detail=detail)
+        return text if text != key else self.t("error.unknown", code=code)
 
     # --- navigation -----------------------------------------------------
     def navigate(self, route: str) -> None:

@@ -1,4 +1,5 @@
 """First run: server address + login. The session persists across reloads."""
+
 from __future__ import annotations
 
 import flet as ft
@@ -10,8 +11,11 @@ from fieldapp.views.context import AppContext
 
 def build(ctx: AppContext) -> ft.Control:
     ctx.state["title"] = ctx.t("login.title")
-    server = ft.TextField(label=ctx.t("login.server"), value=ctx.server_url or "http://127.0.0.1:8000",
-                          keyboard_type=ft.KeyboardType.URL)
+    server = ft.TextField(
+        label=ctx.t("login.server"),
+        value=ctx.server_url or "http://127.0.0.1:8000",
+        keyboard_type=ft.KeyboardType.URL,
+    )
     username = ft.TextField(label=ctx.t("login.username"), autofocus=True)
     password = ft.TextField(label=ctx.t("login.password"), password=True, can_reveal_password=True)
     status = ft.Text("", color=ft.Colors.RED_700)
@@ -43,11 +47,16 @@ def build(ctx: AppContext) -> ft.Control:
         [
             ft.Text(ctx.t("app.title"), theme_style=ft.TextThemeStyle.HEADLINE_SMALL),
             ft.Text(ctx.t("login.welcome")),
-            server, username, password,
+            server,
+            username,
+            password,
             w.primary_button(ctx.t("login.submit"), submit, icon=ft.Icons.LOGIN),
-            progress, status, language,
+            progress,
+            status,
+            language,
         ],
         spacing=14,
+        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

@@ -5,9 +5,9 @@ A store is one per user per process (it holds a file lock), so two browser
 tabs of the same user in one app process share one Services facade; that
 cache is process-level on purpose, everything else lives on the AppContext.
 """
+
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 from pathlib import Path
@@ -38,16 +38,13 @@ def _cache_key(data_dir: Path, user_id: str) -> tuple[str, str]:
     return str(Path(data_dir).resolve()), user_id
 
 
-def shared_services(data_dir: Path, user_id: str, opener: Any) -> Any:
-    """One Services per (data dir, user) in this process."""
-    key = _cache_key(data_dir, user_id)
+def _cached(data_dir: Path, user_id: str) -> Any:
     with _open_lock:
-        if key not in _open:
-            _open[key] = opener()
-        return _open[key]
+        return _open.get(_cache_key(data_dir, user_id))
 
 
-def remember_open(data_dir: Path, user_id: str, services: Any) -> None:
+def _remember_open(data_dir: Path, user_id: str, services: Any) -> None:
+    # an older facade of the same user may still serve another tab: keep it open
     with _open_lock:
         _open[_cache_key(data_dir, user_id)] = services
 
@@ -72,7 +69,9 @@ async def _pref_set(key: str, value: Any) -> None:
 
 
 def device_settings(ctx: AppContext) -> Any:
-    return _services_module().SettingsService(ctx.data_dir)
+    from fieldapp.services.settings import SettingsService
+
+    return SettingsService(ctx.data_dir)
 
 
 async def restore(ctx: AppContext) -> None:
@@ -84,20 +83,29 @@ async def restore(ctx: AppContext) -> None:
     scale = await _pref_get(PREF_TEXT_SCALE)
     ctx.text_scale = float(scale or settings.text_scale or 1.0)
     ctx.server_url = ctx.server_url or settings.server_url
-    user_id = await _pref_get(PREF_USER) or _services_module().last_session_user(ctx.data_dir)
+    from fieldapp.services.session import last_session_user
+
+    user_id = await _pref_get(PREF_USER) or last_session_user(ctx.data_dir)
     if user_id:
         ctx.services = resume(ctx, str(user_id))
 
 
 def resume(ctx: AppContext, user_id: str) -> Any:
-    services = _services_module()
-    try:
-        facade = shared_services(ctx.data_dir, user_id,
-                                 lambda: services.Services.resume(ctx.data_dir, user_id))
-    except Exception:
-        log.exception("could not resume session")
-        return None
-    if facade is None or not facade.session.is_logged_in():
+    """The user this browser was logged in as: from this process if another
+    tab has it open, else from the device (offline: no server needed)."""
+    facade = _cached(ctx.data_dir, user_id)
+    if facade is None:
+        try:
+            facade = _services_module().resume(ctx.data_dir)
+        except Exception:
+            log.exception("could not resume session")
+            return None
+        if facade is None or facade.user.get("id") != user_id:
+            if facade is not None:
+                facade.close()
+            return None
+        _remember_open(ctx.data_dir, user_id, facade)
+    if not facade.session.is_logged_in():
         return None
     ctx.server_url = facade.session.server_url or ctx.server_url
     return facade
@@ -106,21 +114,21 @@ def resume(ctx: AppContext, user_id: str) -> Any:
 async def login(ctx: AppContext, server_url: str, username: str, password: str) -> str | None:
     """Log in; returns None on success, else an error code for `t("error."+code)`."""
     services = _services_module()
+    from fieldapp.sync.errors import LoginFailed
+
+    server_url = server_url.rstrip("/")
     if not server_url.startswith(("http://", "https://")):
         return "bad_url"
     try:
-        facade = await asyncio.to_thread(
-            services.Services.login, ctx.data_dir, server_url, username, password,
-            opened=lambda user_id: _open.get(_cache_key(ctx.data_dir, user_id)))
-    except services.LoginFailed as exc:
-        return exc.code if exc.code != "server_error" else "unreachable"
+        facade = await services.login(ctx.data_dir, server_url, username, password)
+    except LoginFailed as exc:
+        return exc.code if exc.code in ("bad_credentials", "rate_limited") else "unreachable"
     except Exception:
         log.exception("login failed")
         return "unreachable"
-    remember_open(ctx.data_dir, facade.session.user["id"], facade)
+    _remember_open(ctx.data_dir, facade.user["id"], facade)
     ctx.services, ctx.server_url, ctx.sync_state = facade, server_url, "idle"
-    await _pref_set(PREF_USER, facade.session.user["id"])
-    _save_setting(ctx, server_url=server_url)
+    await _pref_set(PREF_USER, facade.user["id"])
     start_sync(ctx)
     return None
 
@@ -197,6 +205,8 @@ async def run_sync(ctx: AppContext) -> Any:
     done = ctx.state.get("sync_done")
     if done:
         done(report)
+    elif _shell(ctx) is not None and report is not None and report.pulled:
+        _shell(ctx).after_sync()
     return report
 
 
@@ -204,8 +214,13 @@ def _state_after(report: Any) -> str:
     if report is None:
         return "error"
     status = getattr(report, "status", None) or "ok"
-    return {"ok": "idle", "offline": "offline", "auth_required": "login_needed",
-            "login_needed": "login_needed", "error": "error"}.get(str(status), "idle")
+    return {
+        "ok": "idle",
+        "offline": "offline",
+        "auth_required": "login_needed",
+        "login_needed": "login_needed",
+        "error": "error",
+    }.get(str(status), "idle")
 
 
 def _state_for_error(exc: Exception) -> str:
@@ -228,8 +243,7 @@ def watch_connectivity(ctx: AppContext) -> None:
             set_sync_state(ctx, "offline")
 
     try:
-        connectivity = ft.Connectivity(on_change=on_change)
-        ctx.page.services.append(connectivity)
-        ctx.state["connectivity"] = connectivity
+        # services register themselves with the current page; keep a reference
+        ctx.state["connectivity"] = ft.Connectivity(on_change=on_change)
     except Exception:
         log.debug("connectivity not available")

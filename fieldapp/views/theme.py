@@ -1,4 +1,5 @@
 """Theme: the bundled CJK font (Chinese renders offline) and the user's text size."""
+
 from __future__ import annotations
 
 import flet as ft
@@ -8,15 +9,24 @@ TEXT_SCALES = (1.0, 1.25, 1.5)
 
 # Material 3 base sizes, scaled as one by the text-size setting
 _BASE_SIZES = {
-    "body_large": 16, "body_medium": 14, "body_small": 12,
-    "title_large": 22, "title_medium": 16, "title_small": 14,
-    "label_large": 14, "label_medium": 12, "label_small": 11,
+    "body_large": 16,
+    "body_medium": 14,
+    "body_small": 12,
+    "title_large": 22,
+    "title_medium": 16,
+    "title_small": 14,
+    "label_large": 14,
+    "label_medium": 12,
+    "label_small": 11,
     "headline_small": 24,
 }
 
 
 def make_theme(text_scale: float = 1.0) -> ft.Theme:
-    styles = {name: ft.TextStyle(size=round(size * text_scale, 1)) for name, size in _BASE_SIZES.items()}
+    styles = {
+        name: ft.TextStyle(size=round(size * text_scale, 1), font_family="CJK")
+        for name, size in _BASE_SIZES.items()
+    }
     return ft.Theme(
         font_family="CJK",
         color_scheme_seed=ft.Colors.RED_700,

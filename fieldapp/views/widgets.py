@@ -1,4 +1,5 @@
 """Small shared building blocks: big touch targets, chips, sections."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,8 +14,7 @@ Handler = Callable[..., Any]
 
 
 def primary_button(label: str, on_click: Handler, icon: str | None = None) -> ft.Control:
-    return ft.FilledButton(content=label, icon=icon, on_click=on_click, height=TOUCH_MIN_PX + 4,
-                           expand=False)
+    return ft.FilledButton(content=label, icon=icon, on_click=on_click, height=TOUCH_MIN_PX + 4, expand=False)
 
 
 def secondary_button(label: str, on_click: Handler, icon: str | None = None) -> ft.Control:
@@ -22,14 +22,19 @@ def secondary_button(label: str, on_click: Handler, icon: str | None = None) -> 
 
 
 def section(title: str, controls: list[ft.Control]) -> ft.Control:
-    return ft.Column([ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM,
-                              weight=ft.FontWeight.BOLD), *controls], spacing=6)
+    return ft.Column(
+        [ft.Text(title, theme_style=ft.TextThemeStyle.TITLE_MEDIUM, weight=ft.FontWeight.BOLD), *controls],
+        spacing=6,
+    )
 
 
 def tag_chip(label: str, color: str = ft.Colors.ORANGE_100) -> ft.Control:
-    return ft.Container(ft.Text(label, theme_style=ft.TextThemeStyle.LABEL_MEDIUM),
-                        bgcolor=color, padding=ft.Padding.symmetric(horizontal=8, vertical=3),
-                        border_radius=ft.BorderRadius.all(12))
+    return ft.Container(
+        ft.Text(label, theme_style=ft.TextThemeStyle.LABEL_MEDIUM),
+        bgcolor=color,
+        padding=ft.Padding.symmetric(horizontal=8, vertical=3),
+        border_radius=ft.BorderRadius.all(12),
+    )
 
 
 def toggle_chip(label: str, selected: bool, on_select: Handler) -> ft.Chip:
@@ -51,13 +56,28 @@ def empty(text: str) -> ft.Control:
 def thumbnail(path: Path | None, size: int = 96) -> ft.Control:
     """Thumbnails come from local files, sent as bytes: no file server needed."""
     if path is None or not Path(path).exists():
-        return ft.Container(ft.Icon(ft.Icons.IMAGE_NOT_SUPPORTED), width=size, height=size,
-                            bgcolor=ft.Colors.GREY_200, alignment=ft.Alignment.CENTER)
-    return ft.Image(src=Path(path).read_bytes(), width=size, height=size, fit=ft.BoxFit.COVER,
-                    border_radius=ft.BorderRadius.all(6))
+        return ft.Container(
+            ft.Icon(ft.Icons.IMAGE_NOT_SUPPORTED),
+            width=size,
+            height=size,
+            bgcolor=ft.Colors.GREY_200,
+            alignment=ft.Alignment.CENTER,
+        )
+    return ft.Image(
+        src=Path(path).read_bytes(),
+        width=size,
+        height=size,
+        fit=ft.BoxFit.COVER,
+        border_radius=ft.BorderRadius.all(6),
+    )
 
 
-def dropdown(label: str, options: list[tuple[str, str]], value: str | None,
-             on_change: Handler | None = None) -> ft.Dropdown:
-    return ft.Dropdown(label=label, value=value, on_select=on_change,
-                       options=[ft.DropdownOption(key=k, text=text) for k, text in options])
+def dropdown(
+    label: str, options: list[tuple[str, str]], value: str | None, on_change: Handler | None = None
+) -> ft.Dropdown:
+    return ft.Dropdown(
+        label=label,
+        value=value,
+        on_select=on_change,
+        options=[ft.DropdownOption(key=k, text=text) for k, text in options],
+    )

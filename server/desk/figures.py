@@ -131,30 +131,54 @@ class NeedFigures:
     satisfaction_rate_strict: float | None = None
 
 
-def _by_end(stamp: str | None, period: Period) -> bool:
-    return stamp is not None and to_day(stamp) <= period.end
-
-
 def _days_between(start: str, end: str) -> float:
     parse = datetime.fromisoformat
     delta = parse(end.replace("Z", "+00:00")) - parse(start.replace("Z", "+00:00"))
     return delta.total_seconds() / 86400
 
 
-def need_figures(needs: Iterable[NeedFacts], period: Period) -> NeedFigures:
+@dataclass(frozen=True)
+class NeedOutcome:
+    """One need of the period's cohort, judged once as of the period end
+    (so the community, grid and worker rows do not re-parse dates)."""
+
+    resolved: bool
+    on_time: bool
+    days_to_resolve: float | None
+    closed: bool
+    follow_up: bool
+    satisfaction: str | None
+
+
+def assess(need: NeedFacts, period: Period) -> NeedOutcome | None:
+    """None when the need was not raised in the period."""
+    if not period.holds(need.raised_at):
+        return None
+    end = period.end
+    resolved = need.resolved_at is not None and to_day(need.resolved_at) <= end
+    follow_up = need.follow_up_at is not None and to_day(need.follow_up_at) <= end
+    return NeedOutcome(
+        resolved=resolved,
+        on_time=resolved and resolved_on_time(need.deadline, need.resolved_at),
+        days_to_resolve=_days_between(need.raised_at, need.resolved_at) if resolved else None,
+        closed=(need.status == NeedStatus.CLOSED and need.closed_at is not None
+                and to_day(need.closed_at) <= end),
+        follow_up=follow_up,
+        satisfaction=need.satisfaction if follow_up else None,
+    )
+
+
+def summarize(outcomes: Iterable[NeedOutcome]) -> NeedFigures:
     out = NeedFigures()
     resolve_days: list[float] = []
-    for need in needs:
-        if not period.holds(need.raised_at):
-            continue
+    for need in outcomes:
         out.raised += 1
-        if _by_end(need.resolved_at, period):
+        if need.resolved:
             out.resolved += 1
-            resolve_days.append(_days_between(need.raised_at, need.resolved_at))
-            out.resolved_on_time += resolved_on_time(need.deadline, need.resolved_at)
-        if need.status == NeedStatus.CLOSED and _by_end(need.closed_at, period):
-            out.closed += 1
-        if _by_end(need.follow_up_at, period):
+            out.resolved_on_time += need.on_time
+            resolve_days.append(need.days_to_resolve or 0.0)
+        out.closed += need.closed
+        if need.follow_up:
             out.follow_ups += 1
             out.satisfied += need.satisfaction == Satisfaction.SATISFIED
             out.basically_satisfied += need.satisfaction == Satisfaction.BASICALLY
@@ -165,6 +189,10 @@ def need_figures(needs: Iterable[NeedFacts], period: Period) -> NeedFigures:
     out.satisfaction_rate = ratio(out.satisfied + out.basically_satisfied, out.follow_ups)
     out.satisfaction_rate_strict = ratio(out.satisfied, out.follow_ups)
     return out
+
+
+def need_figures(needs: Iterable[NeedFacts], period: Period) -> NeedFigures:
+    return summarize(o for o in (assess(n, period) for n in needs) if o is not None)
 
 
 @dataclass(frozen=True)
@@ -210,7 +238,8 @@ class FiguresRow:
 
 
 def figures_row(key: str, label: str, visits: int, quota: float, households: Iterable[HouseholdFacts],
-                needs: Iterable[NeedFacts], period: Period, community: dict[str, Any] | None) -> FiguresRow:
+                needs: Iterable[NeedOutcome], period: Period, community: dict[str, Any] | None) -> FiguresRow:
+    """`needs`: the cohort's outcomes (see `assess`)."""
     quota_rate = round(visits / quota, 4) if quota else None
     return FiguresRow(key, label, visits, quota, quota_rate,
-                      coverage(households, period, community), need_figures(needs, period))
+                      coverage(households, period, community), summarize(needs))

@@ -8,6 +8,7 @@ Reusable by every e2e test (the desk tests too):
         wait_text(page, "我的走访"); screenshot(page, "docs/screenshots/round.png")
     app.stop()                                     # by pid
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,9 +27,16 @@ REPO = Path(__file__).resolve().parents[2]
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
 ]
 PHONE = {"width": 412, "height": 860}
 WIDE = {"width": 1280, "height": 860}
@@ -96,8 +104,9 @@ def start_app(data_dir: Path, server_url: str = "", env: dict[str, str] | None =
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     full_env.pop("FLET_APP_STORAGE_DATA", None)
     with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT,
-                                env=full_env, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, env=full_env, start_new_session=True
+        )
     app = AppProcess(proc, port, data_dir, log_path)
     try:
         wait_port(port, proc=proc)
@@ -143,30 +152,57 @@ def open_app(page, url: str, route: str = "/") -> None:
     enable_semantics(page)
 
 
+def steady_click(page, locator) -> None:
+    """Flutter maps a DOM click to a tap at its coordinates: let scrolling
+    and animations settle first, or the tap lands on whatever moved there."""
+    locator.wait_for(state="attached")
+    locator.scroll_into_view_if_needed()
+    page.wait_for_timeout(250)
+    locator.click()
+
+
 def fill(page, label: str, text: str, exact: bool = False) -> None:
     box = page.get_by_role("textbox", name=label, exact=exact).first
-    box.click()
+    steady_click(page, box)
     box.fill(text)
 
 
 def click(page, name: str, exact: bool = False) -> None:
-    page.get_by_role("button", name=name, exact=exact).first.click()
+    steady_click(page, page.get_by_role("button", name=name, exact=exact).first)
+
+
+def nav(page, label: str) -> None:
+    """Bottom tab (phone) or rail destination (wide window)."""
+    tab = page.get_by_role("tab", name=label, exact=True)
+    steady_click(page, (tab if tab.count() else page.get_by_role("button", name=label, exact=True)).first)
 
 
 def click_text(page, text: str, exact: bool = False) -> None:
-    page.get_by_text(text, exact=exact).first.click()
+    steady_click(page, page.get_by_text(text, exact=exact).first)
+
+
+def text_locator(page, text: str, exact: bool = False):
+    """Visible text or a field's label (Flutter puts labels in aria-label)."""
+    return page.get_by_text(text, exact=exact).or_(page.get_by_label(text, exact=exact))
 
 
 def wait_text(page, text: str, timeout_ms: int = TIMEOUT_MS, exact: bool = False) -> None:
-    page.get_by_text(text, exact=exact).first.wait_for(state="visible", timeout=timeout_ms)
+    text_locator(page, text, exact).first.wait_for(state="attached", timeout=timeout_ms)
 
 
 def wait_gone(page, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
-    page.get_by_text(text).first.wait_for(state="hidden", timeout=timeout_ms)
+    text_locator(page, text).first.wait_for(state="detached", timeout=timeout_ms)
 
 
 def has_text(page, text: str) -> bool:
-    return page.get_by_text(text).count() > 0
+    return text_locator(page, text).count() > 0
+
+
+def pick_file(page, button_name: str, path: Path) -> None:
+    """Answer the app's FilePicker (camera/gallery) with a file."""
+    with page.expect_file_chooser() as chooser:
+        click(page, button_name)
+    chooser.value.set_files(str(path))
 
 
 def settle(page, extra_ms: int = 450) -> None:
@@ -183,7 +219,9 @@ def screenshot(page, path: Path | str) -> Path:
     return out
 
 
-def make_jpeg(path: Path, size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (200, 60, 40)) -> Path:
+def make_jpeg(
+    path: Path, size: tuple[int, int] = (640, 480), color: tuple[int, int, int] = (200, 60, 40)
+) -> Path:
     """A real JPEG (with some structure so it is not a flat colour)."""
     from PIL import Image, ImageDraw
 

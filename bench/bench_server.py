@@ -1,0 +1,276 @@
+"""Server benchmark: many grid workers syncing at once, and one big grid pull.
+
+Runs the real server (`python -m server serve`, via tests/support) on SQLite
+in a temporary directory, seeded with a demo community from server.demo.
+
+1. Concurrency, for each N in --workers (default 100 and 500): N worker
+   accounts spread over grids (5 per grid); all at once, each logs in, pushes
+   20 ops (4 diary entries, 4 needs with their "raised" events, 8 household
+   edits) in one batch as the app does, then pulls the changes of its grid
+   since the cursor of the moment before. Prints ops/s, p50/p99 latency per
+   request kind and errors.
+2. Grid pull: a grid of 500 households + 10,000 diary entries + 2,000 needs
+   (+ their events), pulled from cursor 0 by its worker in pages of 1,000.
+   Prints records/s.
+
+Bench-only seeding: accounts are written straight into the users table with a
+cheap argon2 hash (time_cost=1, memory 1 MiB) — argon2 reads its parameters
+from the hash, so the server verifies them unchanged; creating 500 users with
+the production parameters would take minutes and measures nothing here.
+
+Usage: .venv/bin/python bench/bench_server.py [--workers 100 500] [--skip-pull]
+       [--profile DIR]  (runs the server under cProfile; writes DIR/server.prof)
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.server_seed import BenchWorker, seed_database, start_bench_server  # noqa: E402
+from fieldapp.domain.hlc import HybridClock  # noqa: E402
+from server.demo import build_demo  # noqa: E402
+
+API = "/api/v1"
+PASSWORD = "bench-pass-1"
+WORKERS_PER_GRID = 5
+
+
+@dataclass
+class Timings:
+    login: list[float] = field(default_factory=list)
+    push: list[float] = field(default_factory=list)
+    pull: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    login_errors: list[str] = field(default_factory=list)
+    wall: float = 0.0
+    ops_applied: int = 0
+    records_pulled: int = 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def make_ops(user_id: str, device: str, grid_id: str, households: list[str], count: int) -> list[dict]:
+    """A morning's work: diary entries, needs with their first event, household edits."""
+    clock = HybridClock(device)
+    ops: list[dict[str, Any]] = []
+
+    def op(entity: str, record_id: str, fields: dict[str, Any]) -> None:
+        ops.append({"op_id": str(uuid.uuid4()), "entity": entity, "id": record_id, "fields": fields,
+                    "hlc": clock.now(), "author": user_id, "device": device})
+
+    while len(ops) < count:
+        i = len(ops)
+        household = households[i % len(households)]
+        kind = i % 5
+        if kind == 0:
+            op("diary_entry", str(uuid.uuid4()), {
+                "household_id": household, "grid_id": grid_id, "worker_id": user_id,
+                "visited_at": now_iso(), "kind": "regular", "notes": "入户走访，家庭情况无变化。",
+                "categories": ["safety"], "photos": []})
+        elif kind == 1:
+            need_id = str(uuid.uuid4())
+            op("need", need_id, {
+                "household_id": household, "grid_id": grid_id, "first_responder_id": user_id,
+                "owner_id": user_id, "title": "楼道灯不亮", "urgency": "normal", "handling": "joint",
+                "deadline": time.strftime("%Y-%m-%d", time.gmtime(time.time() + 15 * 86400)),
+                "status": "open", "raised_at": now_iso()})
+            op("need_event", str(uuid.uuid4()), {
+                "need_id": need_id, "grid_id": grid_id, "kind": "raised", "actor_id": user_id,
+                "at": now_iso()})
+        else:
+            op("household", household, {"notes": f"电话已核实 {device} {i}"})
+    return ops[:count]
+
+
+async def timed(bucket: list[float], request: Any) -> httpx.Response:
+    start = time.perf_counter()
+    response = await request
+    bucket.append(time.perf_counter() - start)
+    return response
+
+
+async def log_in(client: httpx.AsyncClient, worker: BenchWorker, timings: Timings,
+                 gate: asyncio.Semaphore) -> str | None:
+    """Log in before the burst (a token lasts 30 days: the morning sync does not log in).
+    A 503 is retried twice and every failure counted."""
+    async with gate:
+        for _ in range(3):
+            response = await timed(timings.login, client.post("/auth/login", json={
+                "username": worker.username, "password": PASSWORD, "device": worker.device}))
+            if response.status_code == 200:
+                login = response.json()
+                client.headers["Authorization"] = f"Bearer {login['token']}"
+                return login["user"]["id"]
+            timings.login_errors.append(f"login {response.status_code} {response.text[:100]}")
+            if response.status_code != 503:
+                return None
+    return None
+
+
+async def one_worker(client: httpx.AsyncClient, worker: BenchWorker, user_id: str, cursor: int,
+                     ops_per_worker: int, timings: Timings, start: asyncio.Event) -> None:
+    ops = make_ops(user_id, worker.device, worker.grid_id, worker.households, ops_per_worker)
+    await start.wait()
+    try:
+        response = await timed(timings.push, client.post("/sync/push", json={"device": worker.device,
+                                                                               "ops": ops}))
+        if response.status_code != 200:
+            timings.errors.append(f"push {response.status_code} {response.text[:120]}")
+            return
+        results = response.json()["results"]
+        bad = [r for r in results if r["status"] not in ("applied", "duplicate")]
+        timings.errors += [f"op rejected {r.get('reason')}" for r in bad]
+        timings.ops_applied += len(results) - len(bad)
+        await pull_all(client, cursor, timings)
+    except httpx.HTTPError as exc:
+        timings.errors.append(f"{type(exc).__name__}: {exc}")
+
+
+async def pull_all(client: httpx.AsyncClient, cursor: int, timings: Timings, limit: int = 500) -> int:
+    while True:
+        params = {"since": cursor, "limit": limit}
+        response = await timed(timings.pull, client.get("/sync/pull", params=params))
+        if response.status_code != 200:
+            timings.errors.append(f"pull {response.status_code} {response.text[:120]}")
+            return cursor
+        page = response.json()
+        timings.records_pulled += len(page["changes"])
+        cursor = page["next"]
+        if not page["more"]:
+            return cursor
+
+
+async def current_cursor(base_url: str, username: str) -> int:
+    """The latest change number, read by one untimed full pull."""
+    async with httpx.AsyncClient(base_url=base_url + API, timeout=300) as client:
+        login = (await client.post("/auth/login", json={"username": username, "password": PASSWORD,
+                                                         "device": "bench-cursor"})).json()
+        client.headers["Authorization"] = f"Bearer {login['token']}"
+        return await pull_all(client, 0, Timings(), limit=1000)
+
+
+async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_worker: int) -> Timings:
+    cursor = await current_cursor(base_url, "admin")  # sees every grid: the latest change number
+    timings = Timings()
+    limits = httpx.Limits(max_connections=4)
+    clients = [httpx.AsyncClient(base_url=base_url + API, timeout=300, limits=limits) for _ in workers]
+    try:
+        gate = asyncio.Semaphore(8)
+        user_ids = await asyncio.gather(*(log_in(c, w, timings, gate) for c, w in zip(clients, workers,
+                                                                                      strict=True)))
+        start = asyncio.Event()
+        tasks = [asyncio.create_task(one_worker(c, w, uid, cursor, ops_per_worker, timings, start))
+                 for c, w, uid in zip(clients, workers, user_ids, strict=True) if uid]
+        await asyncio.sleep(0.5)  # every client ready, then all at once
+        began = time.perf_counter()
+        start.set()
+        await asyncio.gather(*tasks)
+        timings.wall = time.perf_counter() - began
+    finally:
+        await asyncio.gather(*(c.aclose() for c in clients))
+    return timings
+
+
+def report_concurrency(n: int, timings: Timings) -> dict[str, Any]:
+    wall = timings.wall
+    row = {
+        "workers": n, "wall_s": round(wall, 2), "ops_applied": timings.ops_applied,
+        "ops_per_s": round(timings.ops_applied / wall, 1), "errors": len(timings.errors),
+        "push_p50_ms": round(1000 * percentile(timings.push, 0.5)),
+        "push_p99_ms": round(1000 * percentile(timings.push, 0.99)),
+        "pull_p50_ms": round(1000 * percentile(timings.pull, 0.5)),
+        "pull_p99_ms": round(1000 * percentile(timings.pull, 0.99)),
+        "login_errors": len(timings.login_errors),
+        "login_p50_ms": round(1000 * percentile(timings.login, 0.5)),
+        "login_p99_ms": round(1000 * percentile(timings.login, 0.99)),
+        "records_pulled": timings.records_pulled,
+    }
+    all_requests = timings.push + timings.pull
+    row["sync_p99_ms"] = round(1000 * percentile(all_requests, 0.99))
+    print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    for error in sorted(set(timings.errors + timings.login_errors))[:5]:
+        print("   error:", error, flush=True)
+    return row
+
+
+def bench_concurrency(n: int, ops_per_worker: int, profile_dir: Path | None) -> dict[str, Any]:
+    grids = max(1, n // WORKERS_PER_GRID)
+    demo = build_demo(seed=11, households_per_grid=20, grid_count=grids, entries=grids * 40,
+                      needs=grids * 4, errands=10)
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+        data = Path(tmp)
+        workers = seed_database(data, demo, n, PASSWORD)
+        with start_bench_server(data, profile_dir) as server:
+            timings = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker))
+    return report_concurrency(n, timings)
+
+
+async def run_grid_pull(base_url: str, worker: BenchWorker) -> tuple[int, float, int]:
+    timings = Timings()
+    async with httpx.AsyncClient(base_url=base_url + API, timeout=600) as client:
+        login = (await client.post("/auth/login", json={"username": worker.username, "password": PASSWORD,
+                                                         "device": worker.device})).json()
+        client.headers["Authorization"] = f"Bearer {login['token']}"
+        began = time.perf_counter()
+        await pull_all(client, 0, timings, limit=1000)
+        wall = time.perf_counter() - began
+    if timings.errors:
+        print("   error:", timings.errors[0])
+    return timings.records_pulled, wall, len(timings.pull)
+
+
+def bench_grid_pull(profile_dir: Path | None) -> dict[str, Any]:
+    began = time.perf_counter()
+    demo = build_demo(seed=12, households_per_grid=500, grid_count=1, entries=10_000, needs=2_000)
+    with tempfile.TemporaryDirectory(prefix="bench-pull-") as tmp:
+        data = Path(tmp)
+        workers = seed_database(data, demo, 1, PASSWORD)
+        seeded = time.perf_counter() - began
+        with start_bench_server(data, profile_dir) as server:
+            records, wall, pages = asyncio.run(run_grid_pull(server.base_url, workers[0]))
+    row = {"households": demo.count("household"), "diary_entries": demo.count("diary_entry"),
+           "needs": demo.count("need"), "need_events": demo.count("need_event"),
+           "records_pulled": records, "pages": pages, "wall_s": round(wall, 2),
+           "records_per_s": round(records / wall), "seed_s": round(seeded, 1)}
+    print("grid pull:", " ".join(f"{k}={v}" for k, v in row.items()), flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, nargs="*", default=[100, 500])
+    parser.add_argument("--ops", type=int, default=20)
+    parser.add_argument("--skip-pull", action="store_true")
+    parser.add_argument("--profile", type=Path, help="run the server under cProfile, write stats here")
+    args = parser.parse_args()
+    print(f"python {sys.version.split()[0]}, SQLite, {args.ops} ops per worker", flush=True)
+    for n in args.workers:
+        bench_concurrency(n, args.ops, args.profile)
+    if not args.skip_pull:
+        bench_grid_pull(args.profile)
+
+
+if __name__ == "__main__":
+    main()

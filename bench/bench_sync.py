@@ -1,0 +1,175 @@
+"""Sync engine benchmark, end to end on loopback: real server process, real store.
+
+    .venv/bin/python bench/bench_sync.py            # grid of 500 households, 10,000 entries, 2,000 needs
+    .venv/bin/python bench/bench_sync.py --small    # 100 / 2,000 / 400: a quick look
+
+Prints figures; asserts nothing. Targets: initial pull ≥ 4,000 records/s into
+the store; a sync with nothing to do ≤ 50 ms and one round trip.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy.orm import Session  # noqa: E402
+
+from fieldapp.store import open_store  # noqa: E402
+from fieldapp.sync import ApiClient, SyncEngine  # noqa: E402
+from server import auth  # noqa: E402
+from server.config import Settings  # noqa: E402
+from server.db import open_database  # noqa: E402
+from server.demo import DEMO_PASSWORD, build_demo  # noqa: E402
+from server.records import seed_many  # noqa: E402
+from tests.support.server_process import start_server  # noqa: E402
+
+
+def seed(data_dir: Path, households: int, entries: int, needs: int) -> tuple[int, dict[str, int]]:
+    demo = build_demo(households_per_grid=households, entries=entries, needs=needs, grid_count=1)
+    engine = open_database(Settings.from_env(data_dir).database_url)
+    with Session(engine) as session:
+        seed_many(session, list(demo.records), demo.community_id)
+        for u in demo.users:
+            auth.create_user(session, u.username, u.password, u.role, u.display_name, demo.community_id,
+                             list(u.grid_ids), u.phone, user_id=u.id or None)
+        session.commit()
+    engine.dispose()
+    entities = ("household", "diary_entry", "need", "need_event", "errand", "comment")
+    counts = {e: demo.count(e) for e in entities}
+    return len(demo.records), counts
+
+
+def raw_pull(base_url: str, token: str, limit: int) -> tuple[int, float]:
+    """Pages only (no store): how much of the time is server + network."""
+    with ApiClient(base_url, token=token) as client:
+        started, since, total = time.perf_counter(), 0, 0
+        while True:
+            page = client.pull(since, limit)
+            total += len(page["changes"])
+            since = page["next"]
+            if not page["more"]:
+                return total, time.perf_counter() - started
+
+
+def add_batched_apply(store: Any) -> bool:
+    """Bench-only preview of the proposed `Store.apply_remote_many(changes)`: one durable
+    commit per pulled page instead of one per change. Built on the store's private
+    staging helpers, so it is skipped if they change; the engine uses the real method
+    as soon as the store offers it."""
+    try:
+        from fieldapp.store.store import _Tx
+    except ImportError:
+        return False
+    if not all(hasattr(store, n) for n in ("_stage_remote", "_observe", "_commit")):
+        return False
+
+    def apply_remote_many(changes: list[dict[str, Any]]) -> None:
+        with store._lock:
+            tx = _Tx(store)
+            stamps = []
+            for change in changes:
+                store._stage_remote(tx, change["entity"], change["id"], change)
+                stamps += [s for s in (change.get("field_hlc") or {}).values() if isinstance(s, str)]
+            if stamps:
+                store._observe(tx, max(stamps))
+            store._commit(tx)
+
+    store.apply_remote_many = apply_remote_many
+    return True
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def bench(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+        data = Path(tmp) / "server"
+        data.mkdir()
+        started = time.perf_counter()
+        seeded, counts = seed(data, args.households, args.entries, args.needs)
+        print(f"seeded {seeded} records {counts} in {time.perf_counter() - started:.1f} s")
+        server = start_server(data)
+        try:
+            run_figures(server.base_url, Path(tmp) / "app", args)
+        finally:
+            server.stop()
+
+
+def run_figures(base_url: str, app_dir: Path, args: argparse.Namespace) -> None:
+    client = ApiClient(base_url)
+    login = client.login("worker1", DEMO_PASSWORD, "bench-phone")
+    pulled, seconds = raw_pull(base_url, login.token, args.limit)
+    print(f"raw pull (no store), limit {args.limit}: {pulled} records in {seconds:.2f} s "
+          f"= {pulled / seconds:,.0f} records/s")
+
+    store = open_store(app_dir, login.user["id"], device_id="bench-phone")
+    engine = SyncEngine(store, client, pull_limit=args.limit)
+    started = time.perf_counter()
+    report = asyncio.run(engine.run())
+    seconds = time.perf_counter() - started
+    print(f"initial sync into the store: {report.pulled} records in {seconds:.2f} s "
+          f"= {report.pulled / seconds:,.0f} records/s ({report.requests} requests, ok={report.ok})")
+
+    idle = []
+    for _ in range(args.idle_runs):
+        started = time.perf_counter()
+        report = asyncio.run(engine.run())
+        idle.append((time.perf_counter() - started) * 1000)
+        assert report.requests == 1, report
+    idle.sort()
+    print(f"sync with nothing to do ({args.idle_runs} runs, 1 request each): median "
+          f"{statistics.median(idle):.1f} ms, p90 {idle[int(0.9 * len(idle)) - 1]:.1f} ms, "
+          f"min {idle[0]:.1f} ms")
+
+    if args.preview_batched:
+        preview = open_store(app_dir / "preview", login.user["id"], device_id="bench-preview")
+        if add_batched_apply(preview):
+            started = time.perf_counter()
+            report = asyncio.run(SyncEngine(preview, client, pull_limit=args.limit).run())
+            seconds = time.perf_counter() - started
+            print(f"initial sync, PREVIEW of a batched store apply (one commit per page): {report.pulled} "
+                  f"records in {seconds:.2f} s = {report.pulled / seconds:,.0f} records/s")
+        preview.close()
+
+    household = store.all("household")[0]
+    for start in range(0, args.push, 100):
+        store.write_local([("diary_entry", str(uuid.uuid4()), {
+            "household_id": household["id"], "grid_id": household["grid_id"], "worker_id": login.user["id"],
+            "visited_at": now_iso(), "kind": "regular", "notes": f"走访 {i}"})
+            for i in range(start, min(start + 100, args.push))], login.user["id"])
+    started = time.perf_counter()
+    report = asyncio.run(engine.run())
+    seconds = time.perf_counter() - started
+    print(f"push {report.pushed} new diary entries (batches of {engine.batch_size}) + pull them back: "
+          f"{seconds:.2f} s = {report.pushed / seconds:,.0f} ops/s ({report.requests} requests)")
+    store.close()
+    client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true")
+    parser.add_argument("--limit", type=int, default=1000, help="pull page size (server max 1000)")
+    parser.add_argument("--idle-runs", type=int, default=30)
+    parser.add_argument("--push", type=int, default=2000)
+    parser.add_argument("--no-preview", dest="preview_batched", action="store_false",
+                        help="skip the preview of a batched store apply")
+    args = parser.parse_args()
+    args.households, args.entries, args.needs = (100, 2000, 400) if args.small else (500, 10_000, 2000)
+    bench(args)
+
+
+if __name__ == "__main__":
+    main()

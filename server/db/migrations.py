@@ -1,0 +1,71 @@
+"""Versioned schema migrations, applied at startup, one transaction each.
+
+`schema_version` holds one row per applied version. Each step is plain
+SQLAlchemy DDL (plus any data backfill) so an existing database upgrades in
+place without loss. Add a step at the end; never edit a released one.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, func, select, text
+
+from . import schema as s
+
+version_meta = MetaData()
+schema_version = Table(
+    "schema_version", version_meta,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", String(32), nullable=False),
+)
+
+
+def _v1_core(conn: Connection) -> None:
+    """records (without deadline), counters, applied_ops, users, tokens."""
+    v1 = MetaData()
+    records_v1 = Table("records", v1, *s.records_columns())
+    s.records_indexes(records_v1)
+    records_v1.create(conn)
+    for table in (s.counters, s.applied_ops, s.users, s.tokens):
+        table.create(conn)
+    conn.execute(s.counters.insert().values(name="seq", value=0))
+
+
+def _v2_deadline_and_ops_tables(conn: Connection) -> None:
+    """records.deadline (backfilled from needs' data), login failures, photos,
+    device status and the audit log."""
+    conn.execute(text("ALTER TABLE records ADD COLUMN deadline VARCHAR(10)"))
+    rows = conn.execute(text("SELECT id, data FROM records WHERE entity = 'need'")).all()
+    for row in rows:
+        deadline = json.loads(row.data).get("deadline")
+        conn.execute(text("UPDATE records SET deadline = :d WHERE id = :i"), {"d": deadline, "i": row.id})
+    for table in (s.login_failures, s.photos, s.device_status, s.audit_log):
+        table.create(conn)
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _v1_core),
+    (2, _v2_deadline_and_ops_tables),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(engine: Engine) -> int:
+    with engine.begin() as conn:
+        schema_version.create(conn, checkfirst=True)
+        return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+
+
+def upgrade(engine: Engine, target: int = LATEST) -> int:
+    """Apply every step above the database's version up to `target`; returns the new version."""
+    version = current_version(engine)
+    for step_version, step in MIGRATIONS:
+        if version < step_version <= target:
+            with engine.begin() as conn:
+                step(conn)
+                conn.execute(schema_version.insert().values(
+                    version=step_version, applied_at=datetime.now(UTC).isoformat(timespec="seconds")))
+            version = step_version
+    return version

@@ -1,0 +1,53 @@
+"""FastAPI dependencies shared by every router (see docs/CONTRACTS.md)."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from fastapi import Depends, Header, Request
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from .auth import Principal, principal_for_token
+from .config import Settings
+from .errors import api_error
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A session for one request; the handler commits what it writes."""
+    with Session(get_engine(request)) as session:
+        yield session
+
+
+def bearer_token(authorization: str | None = Header(default=None)) -> str:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise api_error(401, "not_authenticated")
+    return authorization[7:].strip()
+
+
+def current_user(request: Request, token: str = Depends(bearer_token)) -> Principal:
+    """The caller; 401 if the token is missing, unknown, expired or revoked.
+    Uses its own short session so the handler's transaction starts fresh."""
+    with Session(get_engine(request)) as session:
+        principal = principal_for_token(session, token)
+    if principal is None:
+        raise api_error(401, "not_authenticated")
+    return principal
+
+
+def require_roles(*roles: str) -> Callable[[Principal], Principal]:
+    allowed = frozenset(roles)
+
+    def check(principal: Principal = Depends(current_user)) -> Principal:
+        if principal.role not in allowed:
+            raise api_error(403, "forbidden", detail=principal.role)
+        return principal
+
+    return check

@@ -1,0 +1,75 @@
+"""People of a community (names for the desk, assignment targets), device
+sync status per worker, and the audit log for admins."""
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from . import queries as q
+
+MAX_AUDIT = 500
+
+
+def names_of(session: Session, community_id: str | None) -> dict[str, str]:
+    return {u["id"]: u["display_name"] for u in q.users(session, community_id)}
+
+
+def grid_names_of(session: Session, community_id: str) -> dict[str, str]:
+    return {g["id"]: g.get("name", "") for g in q.grids(session, community_id)}
+
+
+def devices(session: Session, community_id: str) -> dict[str, Any]:
+    people = {u["id"]: u for u in q.users(session, community_id)}
+    rows = session.execute(text("SELECT * FROM device_status")).mappings().all()
+    by_user: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["user_id"] in people:
+            by_user.setdefault(row["user_id"], []).append({
+                "device": row.get("device"), "last_push_at": _iso(row.get("last_push_at")),
+                "last_pull_at": _iso(row.get("last_pull_at")),
+                "pending": row.get("pending_reported") or 0, "rejected": row.get("rejected_total") or 0,
+            })
+    items = []
+    for user in sorted(people.values(), key=lambda u: (u["role"] or "", u["display_name"] or "")):
+        if user["role"] not in ("worker", "volunteer"):
+            continue
+        own = by_user.get(user["id"], [])
+        last = max([d["last_push_at"] or "" for d in own] + [d["last_pull_at"] or "" for d in own] + [""])
+        items.append({"user_id": user["id"], "display_name": user["display_name"], "role": user["role"],
+                      "last_sync": last or None, "pending": sum(d["pending"] for d in own),
+                      "rejected": sum(d["rejected"] for d in own), "devices": own})
+    return {"items": items}
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat().replace("+00:00", "Z")
+    return str(value)
+
+
+def audit_rows(session: Session, limit: int, actor_id: str | None = None) -> dict[str, Any]:
+    where, params = "", {"n": max(1, min(limit, MAX_AUDIT))}
+    if actor_id:
+        where, params["a"] = "WHERE actor_id = :a", actor_id
+    rows = session.execute(text(f"SELECT * FROM audit_log {where} ORDER BY at DESC, id DESC LIMIT :n"),
+                           params).mappings().all()
+    names = names_of(session, None)
+    items = []
+    for row in rows:
+        item = {k: _iso(v) if k == "at" else v for k, v in dict(row).items()}
+        if isinstance(item.get("detail"), str):
+            with contextlib.suppress(ValueError):
+                item["detail"] = q.decode(item["detail"])
+        item["actor_name"] = names.get(item.get("actor_id") or "", "")
+        items.append(item)
+    return {"items": items}
+
+
+def people(session: Session, community_id: str) -> dict[str, Any]:
+    return {"items": q.users(session, community_id),
+            "grids": [{"id": g["id"], "name": g.get("name", "")} for g in q.grids(session, community_id)]}

@@ -1,0 +1,305 @@
+"""Applying operations to stored records, and seeding records directly.
+
+`apply_batch` is what a push does: one transaction holding the change
+sequence lock, each op checked in Python (envelope, duplicate, author,
+scope, fields, merge, invariants) and written in its own SAVEPOINT, so one
+bad op never blocks the others and nothing is half-written.
+
+Change sequence: `counters.seq` is read and bumped with an UPDATE as the
+first statement of every writing transaction. That row lock (PostgreSQL) or
+the write lock (SQLite) serialises writers until commit, so seqs become
+visible in order: a puller never skips a row committed later with a lower seq.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from fieldapp.domain.errors import ValidationError
+from fieldapp.domain.hlc import HybridClock, Stamp
+from fieldapp.domain.merge import merge_fields
+from fieldapp.domain.operation import Operation
+from fieldapp.domain.records import ENTITIES, check_invariants, validate_fields
+
+from . import scope
+from .auth import Principal
+from .db import schema as s
+from .timeutil import now_iso
+
+SERVER_CLOCK = HybridClock("server")
+MAX_FUTURE_MS = 5 * 60 * 1000
+# entity -> (person field, main time field)
+PERSON_AND_TIME: dict[str, tuple[str | None, str | None]] = {
+    "community": (None, None),
+    "grid": (None, None),
+    "user": ("id", None),
+    "household": (None, "created_at"),
+    "diary_entry": ("worker_id", "visited_at"),
+    "need": ("owner_id", "raised_at"),
+    "need_event": ("actor_id", "at"),
+    "errand": ("volunteer_id", "requested_at"),
+    "comment": ("author_id", "at"),
+}
+
+
+@dataclass
+class OpResult:
+    op_id: str
+    status: str  # applied | duplicate | rejected
+    reason: dict[str, str] | None = None
+    clamped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"op_id": self.op_id, "status": self.status}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        if self.clamped:
+            out["clamped"] = True
+        return out
+
+
+@dataclass
+class Stored:
+    entity: str
+    record: dict[str, Any]
+    field_hlc: dict[str, str] = field(default_factory=dict)
+    field_by: dict[str, str] = field(default_factory=dict)
+    seq: int = 0
+
+
+class RecordCache:
+    """Records read in bulk once per batch, then kept current as ops apply."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.rows: dict[str, Stored | None] = {}
+
+    def load(self, ids: set[str]) -> None:
+        wanted = [i for i in ids if i not in self.rows]
+        r = s.records.c
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for i in chunk:
+                self.rows[i] = None
+            query = select(r.id, r.entity, r.data, r.field_hlc, r.field_by, r.seq).where(r.id.in_(chunk))
+            for row in self.session.execute(query):
+                self.rows[row.id] = Stored(row.entity, json.loads(row.data), json.loads(row.field_hlc),
+                                           json.loads(row.field_by), row.seq)
+
+    def get(self, record_id: str) -> Stored | None:
+        if record_id not in self.rows:
+            self.load({record_id})
+        return self.rows[record_id]
+
+    def lookup(self, record_id: str) -> tuple[str, dict[str, Any]] | None:
+        found = self.get(record_id)
+        return (found.entity, found.record) if found else None
+
+    def community_of_grid(self, grid_id: str | None) -> str | None:
+        grid = self.get(grid_id) if grid_id else None
+        return grid.record.get("community_id") if grid and grid.entity == "grid" else None
+
+
+class SeqCounter:
+    """Holds the change-sequence lock for one transaction; see module doc."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        c = s.counters.c
+        session.execute(update(s.counters).where(c.name == "seq").values(value=c.value))  # takes the lock
+        self.value = session.execute(select(c.value).where(c.name == "seq")).scalar_one()
+        self.start = self.value
+
+    def next(self) -> int:
+        self.value += 1
+        return self.value
+
+    def save(self) -> None:
+        if self.value != self.start:
+            row = s.counters.c.name == "seq"
+            self.session.execute(update(s.counters).where(row).values(value=self.value))
+
+
+# ---------------------------------------------------------------- push
+
+def apply_batch(session: Session, principal: Principal, raw_ops: list[Any],
+                max_future_ms: int = MAX_FUTURE_MS) -> list[OpResult]:
+    """Apply ops in order; the caller commits. Results are in the order of `raw_ops`."""
+    counter = SeqCounter(session)
+    cache = RecordCache(session)
+    parsed = [_parse(raw) for raw in raw_ops]
+    ops = [op for op in parsed if isinstance(op, Operation)]
+    cache.load(_ids_to_load(ops))
+    seen = _already_applied(session, [op.op_id for op in ops])
+    results = []
+    for item in parsed:
+        if isinstance(item, OpResult):
+            results.append(item)
+        elif item.op_id in seen:
+            results.append(OpResult(item.op_id, "duplicate"))
+        else:
+            result = _apply_one(session, principal, item, cache, counter, max_future_ms)
+            if result.status == "applied":
+                seen.add(item.op_id)
+            results.append(result)
+    counter.save()
+    return results
+
+
+def apply_op(session: Session, principal: Principal, op: Operation | dict[str, Any]) -> OpResult:
+    """Apply one op (as a push would); the caller commits."""
+    raw = op.to_dict() if isinstance(op, Operation) else op
+    return apply_batch(session, principal, [raw])[0]
+
+
+def _parse(raw: Any) -> Operation | OpResult:
+    op_id = raw.get("op_id") if isinstance(raw, dict) and isinstance(raw.get("op_id"), str) else None
+    try:
+        return Operation.from_dict(raw)
+    except ValidationError as err:
+        return OpResult(op_id or "", "rejected", err.as_dict())
+
+
+def _ids_to_load(ops: list[Operation]) -> set[str]:
+    ids: set[str] = set()
+    for op in ops:
+        ids.add(op.id)
+        for name in ("household_id", "need_id", "entry_id", "raised_in_entry_id", "grid_id"):
+            value = op.fields.get(name)
+            if isinstance(value, str) and len(value) == 36:
+                ids.add(value)
+    return ids
+
+
+def _already_applied(session: Session, op_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    c = s.applied_ops.c
+    for start in range(0, len(op_ids), 500):
+        chunk = op_ids[start:start + 500]
+        found.update(row.op_id for row in session.execute(select(c.op_id).where(c.op_id.in_(chunk))))
+    return found
+
+
+def _apply_one(session: Session, principal: Principal, op: Operation, cache: RecordCache,
+               counter: SeqCounter, max_future_ms: int) -> OpResult:
+    try:
+        stored, merged, hlc, clamped = _check(principal, op, cache, max_future_ms)
+    except ValidationError as err:
+        return OpResult(op.op_id, "rejected", err.as_dict())
+    try:
+        with session.begin_nested():
+            _write(session, principal, op, stored, merged, hlc, cache, counter)
+    except IntegrityError:
+        cache.rows.pop(op.id, None)
+        return OpResult(op.op_id, "rejected", {"field": "id", "code": "conflict", "detail": ""})
+    return OpResult(op.op_id, "applied", clamped=clamped)
+
+
+def _check(principal: Principal, op: Operation, cache: RecordCache,
+           max_future_ms: int) -> tuple[Stored | None, Any, str, bool]:
+    if op.author != principal.user_id:
+        raise ValidationError("author", "author_mismatch")
+    stored = cache.get(op.id)
+    if stored is not None and stored.entity != op.entity:
+        raise ValidationError("id", "entity_mismatch", stored.entity)
+    fields = validate_fields(op.entity, op.fields, creating=stored is None)
+    scope.check_write(principal, op.entity, op.id, stored.record if stored else None, fields, cache.lookup)
+    hlc, clamped = effective_hlc(op.hlc, max_future_ms)
+    base = stored.record if stored else {"id": op.id}
+    merged = merge_fields(base, stored.field_hlc if stored else {}, fields, hlc)
+    check_invariants(op.entity, merged.record)
+    return stored, merged, hlc, clamped
+
+
+def effective_hlc(stamp: str, max_future_ms: int = MAX_FUTURE_MS) -> tuple[str, bool]:
+    """The op's stamp, or the server's own if the op's is too far ahead (clamped)."""
+    wall = Stamp.parse(stamp).wall_ms
+    physical = Stamp.parse(SERVER_CLOCK.now()).wall_ms
+    if wall > physical + max_future_ms:
+        return SERVER_CLOCK.now(), True
+    SERVER_CLOCK.observe(stamp)
+    return stamp, False
+
+
+def _write(session: Session, principal: Principal, op: Operation, stored: Stored | None, merged: Any,
+           hlc: str, cache: RecordCache, counter: SeqCounter) -> None:
+    session.execute(s.applied_ops.insert().values(
+        op_id=op.op_id, user_id=principal.user_id, device=op.device, applied_at=now_iso()))
+    if stored is not None and not merged.changed:
+        return  # every field was older than what is held: nothing to store
+    field_by = dict(stored.field_by) if stored else {}
+    for name in op.fields:
+        if merged.field_hlc.get(name) == hlc:
+            field_by[name] = principal.user_id
+    new = Stored(op.entity, merged.record, merged.field_hlc, field_by, counter.next())
+    _save(session, op.id, new, creating=stored is None, cache=cache)
+    cache.rows[op.id] = new
+
+
+def _save(session: Session, record_id: str, rec: Stored, creating: bool, cache: RecordCache) -> None:
+    values = row_values(rec.entity, record_id, rec.record, cache.community_of_grid)
+    values.update(data=json.dumps(rec.record, ensure_ascii=False), field_hlc=json.dumps(rec.field_hlc),
+                  field_by=json.dumps(rec.field_by), seq=rec.seq, updated_at=now_iso())
+    if creating:
+        session.execute(s.records.insert().values(id=record_id, entity=rec.entity, **values))
+    else:
+        session.execute(update(s.records).where(s.records.c.id == record_id).values(**values))
+
+
+def row_values(entity: str, record_id: str, record: dict[str, Any], community_of_grid: Any) -> dict[str, Any]:
+    """The indexed columns of a record row, derived from the record."""
+    person_field, time_field = PERSON_AND_TIME[entity]
+    grid_id = record_id if entity == "grid" else record.get("grid_id")
+    if entity == "community":
+        community_id = record_id
+    elif entity in ("grid", "user"):
+        community_id = record.get("community_id")
+    else:
+        community_id = community_of_grid(grid_id)
+    household_id = record_id if entity == "household" else record.get("household_id")
+    return {
+        "community_id": community_id,
+        "grid_id": grid_id,
+        "household_id": household_id,
+        "person_id": record.get(person_field) if person_field else None,
+        "status": record.get("status") if entity in ("need", "errand") else None,
+        "at": record.get(time_field) if time_field else None,
+        "deadline": record.get("deadline") if entity == "need" else None,
+    }
+
+
+# ---------------------------------------------------------------- seeding
+
+def seed(session: Session, entity: str, record_id: str, record: dict[str, Any], author_id: str) -> int:
+    """Insert (or overwrite) one record directly, as the server (demo, import, users).
+    Validates the record; returns its seq. The caller commits."""
+    return seed_many(session, [(entity, record_id, record)], author_id)[-1]
+
+
+def seed_many(session: Session, items: list[tuple[str, str, dict[str, Any]]], author_id: str) -> list[int]:
+    """Insert records in the given (dependency) order under one seq lock."""
+    counter = SeqCounter(session)
+    cache = RecordCache(session)
+    cache.load({i for _, i, _ in items} | {r.get("grid_id") for _, _, r in items if r.get("grid_id")})
+    seqs = []
+    for entity, record_id, record in items:
+        body = {k: v for k, v in record.items() if k != "id"}
+        clean = validate_fields(entity, body, creating=True)
+        check_invariants(entity, clean)
+        stamp = SERVER_CLOCK.now()
+        rec = Stored(entity, {"id": record_id, **clean}, {k: stamp for k in clean},
+                     {k: author_id for k in clean}, counter.next())
+        _save(session, record_id, rec, creating=cache.get(record_id) is None, cache=cache)
+        cache.rows[record_id] = rec
+        seqs.append(rec.seq)
+    counter.save()
+    return seqs
+
+
+def known_entities() -> list[str]:
+    return list(ENTITIES)

@@ -1,0 +1,93 @@
+"""/sync/push and /sync/pull (wire format in docs/CONTRACTS.md)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from fieldapp.domain.operation import DEVICE_RE
+
+from .auth import Principal
+from .config import Settings
+from .db import schema as s
+from .deps import current_user, get_db
+from .errors import api_error, read_json
+from .pull import pull_page
+from .records import SERVER_CLOCK, OpResult, apply_batch
+from .timeutil import now_iso
+
+router = APIRouter(prefix="/sync", tags=["sync"])
+MAX_OPS = 500
+MAX_PUSH_BYTES = 16 * 1024 * 1024
+
+
+def parse_push(body: Any) -> tuple[str, list[Any], int]:
+    """(device, ops, pending) from a push body; 4xx with the reason otherwise."""
+    if not isinstance(body, dict):
+        raise api_error(422, "not_object", field="body")
+    unknown = set(body) - {"device", "ops", "pending"}
+    if unknown:
+        raise api_error(422, "unknown_field", field=sorted(unknown)[0])
+    device, ops, pending = body.get("device"), body.get("ops"), body.get("pending", 0)
+    if not isinstance(device, str) or not DEVICE_RE.match(device):
+        raise api_error(422, "bad_device", field="device")
+    if not isinstance(ops, list):
+        raise api_error(422, "not_list", field="ops")
+    if len(ops) > MAX_OPS:
+        raise api_error(413, "too_many_ops", field="ops", detail=MAX_OPS)
+    if isinstance(pending, bool) or not isinstance(pending, int) or not 0 <= pending <= 10**7:
+        raise api_error(422, "not_int", field="pending")
+    return device, ops, pending
+
+
+@router.post("/push")
+async def push(request: Request, principal: Principal = Depends(current_user)) -> dict[str, Any]:
+    device, ops, pending = parse_push(await read_json(request, MAX_PUSH_BYTES))
+    state = request.app.state
+    results = await run_in_threadpool(_push, state.engine, state.settings, principal, device, ops, pending)
+    return {"results": [r.to_dict() for r in results], "server_hlc": SERVER_CLOCK.now()}
+
+
+def _push(engine: Engine, settings: Settings, principal: Principal, device: str, ops: list[Any],
+          pending: int) -> list[OpResult]:
+    with Session(engine) as session:
+        results = apply_batch(session, principal, ops, settings.max_future_ms)
+        rejected = sum(1 for r in results if r.status == "rejected")
+        _device_status(session, principal.user_id, device, last_push_at=now_iso(), pending_reported=pending,
+                       rejected_add=rejected)
+        session.commit()
+    return results
+
+
+@router.get("/pull")
+def pull(since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
+         principal: Principal = Depends(current_user), session: Session = Depends(get_db)) -> Response:
+    changes, cursor, more = pull_page(session, principal, since, limit)
+    session.rollback()  # end the read snapshot before writing the device's status
+    _device_status(session, principal.user_id, principal.device or "unknown", last_pull_at=now_iso())
+    session.commit()
+    body = (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
+            f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
+    return Response(content=body.encode(), media_type="application/json")
+
+
+def _device_status(session: Session, user_id: str, device: str, rejected_add: int = 0, **values: Any) -> None:
+    """Upsert the (user, device) row the desk shows: last push/pull, pending, rejected."""
+    c = s.device_status.c
+    where = (c.user_id == user_id) & (c.device == device)
+    changed = session.execute(update(s.device_status).where(where).values(
+        rejected_total=c.rejected_total + rejected_add, **values)).rowcount
+    if changed:
+        return
+    try:
+        with session.begin_nested():
+            session.execute(s.device_status.insert().values(
+                user_id=user_id, device=device, pending_reported=values.pop("pending_reported", 0),
+                rejected_total=rejected_add, **values))
+    except IntegrityError:
+        pass  # a concurrent request inserted it first: its figures are as fresh

@@ -1,0 +1,114 @@
+"""The coordinator's desk end to end: a real server process seeded by the
+workers' own pushes, a real app process, Debian's Chromium at 1280×800.
+
+A coordinator logs in, filters the review list, opens an entry and
+comments (the worker pulls the comment), hands a need to a volunteer (the
+volunteer pulls the errand), and sees the figures change after a worker's
+sync. Screenshots of every desk screen go to docs/screenshots/desk_*.png.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import helpers as h
+
+sys.path.insert(0, str(h.REPO / "tests" / "desk"))
+from desk_server import PASSWORD, start_world  # noqa: E402
+
+pytestmark = pytest.mark.browser
+SHOTS = h.REPO / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture()
+def stack(tmp_path: Path):
+    world = start_world(tmp_path / "server")
+    app = None
+    try:
+        app = h.start_app(tmp_path / "app", world.server.base_url)
+        yield world, app
+    finally:
+        if app is not None:
+            app.stop()
+        world.close()
+
+
+def login(page, url: str) -> None:
+    h.open_app(page, url)
+    h.fill(page, "用户名", "k1")
+    h.fill(page, "密码", PASSWORD)
+    h.click(page, "登录", exact=True)
+    h.wait_text(page, "日记点评")
+
+
+def section(page, name: str, marker: str) -> None:
+    h.click(page, name)
+    h.wait_text(page, marker)
+
+
+def test_coordinator_desk(stack):
+    world, app = stack
+    with h.browser_page(viewport=DESKTOP) as page:
+        login(page, app.url)
+        h.wait_text(page, "送去米面油")
+        h.screenshot(page, SHOTS / "desk_review.png")
+
+        # filter by free text: only the wheelchair visit stays
+        h.fill(page, "关键词", "轮椅")
+        h.click(page, "查询")
+        h.wait_gone(page, "送去米面油")
+        h.wait_text(page, "轮椅需要维修")
+
+        # open it and comment; the worker gets the comment on their next pull
+        h.click_text(page, "轮椅需要维修")
+        h.wait_text(page, "发送点评")
+        h.fill(page, "写点评", "请尽快联系维修")
+        h.click(page, "发送点评")
+        h.wait_text(page, "请尽快联系维修")
+        h.screenshot(page, SHOTS / "desk_entry.png")
+        pulled = world.as_user("w2").pull_all()
+        assert any(c["entity"] == "comment" and c["record"]["text"] == "请尽快联系维修" for c in pulled.values())
+
+        # the pending-help board: the overdue need goes to a volunteer
+        section(page, "待办诉求", "诉求N3")
+        h.screenshot(page, SHOTS / "desk_board.png")
+        h.click_text(page, "诉求N3")
+        h.wait_text(page, "办理记录")
+        page.get_by_role("radio", name="派给志愿者代办").first.click()
+        page.get_by_role("radio", name="小红帽张").first.click()
+        h.fill(page, "说明", "代买轮椅配件")
+        h.click(page, "确定")
+        h.wait_text(page, "派发代办")
+        h.screenshot(page, SHOTS / "desk_need.png")
+        errands = [c for c in world.as_user("v1").pull_all().values() if c["entity"] == "errand"]
+        assert [e["record"]["need_id"] for e in errands] == [world.data.ids["N3"]]
+
+        # figures for March; a worker's sync adds a visit; the figures follow
+        section(page, "统计考核", "办结率")
+        h.fill(page, "开始日期", "2026-03-01")
+        h.fill(page, "结束日期", "2026-03-31")
+        h.click(page, "查询")
+        h.wait_text(page, "6.7%")  # 4 visits of a quota of 60
+        h.screenshot(page, SHOTS / "desk_figures.png")
+        worker = world.as_user("w1")
+        visit = {"household_id": world.data.ids["H2"], "grid_id": world.data.grid1, "worker_id": worker.user_id,
+                 "visited_at": "2026-03-30T02:00:00Z", "kind": "regular", "notes": "补录走访"}
+        assert worker.push([worker.op("diary_entry", h_uuid(), visit)])[0]["status"] == "applied"
+        h.click(page, "查询")
+        h.wait_text(page, "8.3%")  # 5 of 60
+
+        section(page, "重点人群台账", "三访设置")
+        h.screenshot(page, SHOTS / "desk_register.png")
+        section(page, "设备同步", "最近同步")
+        h.screenshot(page, SHOTS / "desk_devices.png")
+        section(page, "Excel导入导出", "下载导入模板")
+        h.screenshot(page, SHOTS / "desk_excel.png")
+
+
+def h_uuid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())

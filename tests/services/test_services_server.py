@@ -1,0 +1,88 @@
+"""Services end to end against a real server process: login, offline saves,
+sync (push, pull, photos), a second device, a conflict and its resolution."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+from services_helpers import address, jpeg_bytes
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from fieldapp.services import NeedDraft, PhotoInput, login  # noqa: E402
+from fieldapp.sync import LoginFailed  # noqa: E402
+from tests.support.server_process import create_user, start_server  # noqa: E402
+
+PASSWORD = "forest-farm-160km"
+
+
+@pytest.fixture
+def server(tmp_path):
+    data = tmp_path / "server"
+    data.mkdir()
+    create_user(data, None, "worker_a", PASSWORD, "worker", display_name="王芳", community="林海社区",
+                grids=["一网格"])
+    proc = start_server(data)
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def sync(services):
+    report = asyncio.run(services.sync.sync_now())
+    assert report.ok, report
+    return report
+
+
+def test_two_devices_sync_and_resolve_a_conflict(server, tmp_path):
+    with pytest.raises(LoginFailed) as err:
+        asyncio.run(login(tmp_path / "phone_a", server.base_url, "worker_a", "wrong-password"))
+    assert err.value.code == "bad_credentials"
+
+    phone_a = asyncio.run(login(tmp_path / "phone_a", server.base_url, "worker_a", PASSWORD))
+    assert phone_a.user["role"] == "worker" and phone_a.user["grid_ids"]
+    household = phone_a.households.save_household({"address": address(), "head_name": "张红梅",
+                                                   "tags": ["living_alone"]})
+    visit = phone_a.diary.record_visit(household["id"], "special", "保险丝烧了，已更换", ["safety"],
+                                       photos=[PhotoInput(jpeg_bytes(), consent=True)],
+                                       needs=[NeedDraft("更换老化电线", handling="joint")])
+    assert phone_a.sync.sync_status().pending_ops == 4 and phone_a.sync.sync_status().pending_photos == 1
+    report = sync(phone_a)
+    assert report.pushed == 4 and report.photos_uploaded == 1
+    status = phone_a.sync.sync_status()
+    assert (status.pending_ops, status.pending_photos, status.rejected) == (0, 0, [])
+    assert status.last_sync_at
+
+    phone_b = asyncio.run(login(tmp_path / "phone_b", server.base_url, "worker_a", PASSWORD))
+    assert phone_b.session.device_id != phone_a.session.device_id
+    sync(phone_b)
+    (found,) = phone_b.households.search_households("zhm")
+    assert found["id"] == household["id"]
+    assert [e["id"] for e in phone_b.diary.entries_for(household["id"])] == [visit.entry["id"]]
+    assert [n["title"] for n in phone_b.needs.my_needs("open")] == ["更换老化电线"]
+
+    # both edit the same field offline; B's edit is the later one and reaches the server first
+    phone_a.households.save_household({"notes": "A：门锁坏了"}, household["id"])
+    phone_b.households.save_household({"notes": "B：门锁已修好"}, household["id"])
+    sync(phone_b)
+    sync(phone_a)
+    assert phone_a.households.get_household(household["id"])["notes"] == "B：门锁已修好"
+    (conflict,) = phone_a.sync.sync_status().conflicts
+    assert (conflict["mine"], conflict["theirs"]) == ("A：门锁坏了", "B：门锁已修好")
+    phone_a.sync.resolve_conflict(conflict["id"], "mine")
+    sync(phone_a)
+    sync(phone_b)
+    assert phone_b.households.get_household(household["id"])["notes"] == "A：门锁坏了"
+    # B's own write was confirmed (echoed) before A chose again: no conflict for B
+    assert phone_b.sync.sync_status().conflicts == []
+    assert phone_a.sync.sync_status().conflicts == []
+
+    phone_a.session.logout()  # everything is sent: allowed
+    assert not phone_a.session.is_logged_in()
+    phone_a.close()
+    phone_b.close()

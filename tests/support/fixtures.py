@@ -1,0 +1,78 @@
+"""Pytest fixtures for tests against a real server, on SQLite and PostgreSQL.
+
+Import them in a conftest.py or test module:
+
+    from tests.support.fixtures import database_url, server  # noqa: F401
+
+`database_url` (module scope) is parametrised ["sqlite", "postgresql"]:
+None for SQLite (a file in the data dir), or a fresh PostgreSQL database
+created from PEOPLE_DIARY_PG_URL and dropped afterwards. Without that
+variable the postgresql case FAILS when CI is set, and is skipped (with the
+reason) otherwise. `server` (module scope) is a started ServerProcess on it;
+seed it with tests.support.create_user(srv.data_dir, srv.db_url, ...).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from .server_process import ServerProcess, start_server
+
+PG_ENV = "PEOPLE_DIARY_PG_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pg_base_url() -> str:
+    """PEOPLE_DIARY_PG_URL, or fail (CI) / skip (elsewhere) with the reason."""
+    url = os.environ.get(PG_ENV)
+    if url:
+        return url
+    reason = f"{PG_ENV} is not set: start one with scripts/pg-temp.sh (scripts/test.sh does)"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def fresh_pg_database(base_url: str) -> Iterator[str]:
+    """A new, empty database on the server of `base_url`; dropped on exit."""
+    name = f"pd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def database_for(backend: str) -> Iterator[str | None]:
+    if backend == "sqlite":
+        yield None
+        return
+    with fresh_pg_database(pg_base_url()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    with database_for(request.param) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    srv = start_server(tmp_path_factory.mktemp("server"), database_url)
+    try:
+        yield srv
+    finally:
+        srv.stop()

@@ -1,0 +1,177 @@
+"""The engine against a real server: rejections, conflicts, auth, cancel/resume, 413, photos."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+from sync_helpers import (
+    edit,
+    login_device,
+    new_entry,
+    new_household,
+    now_iso,
+    server_records,
+    store_records,
+)
+
+from fieldapp.sync import CURSOR_KEY, ApiClient, Progress
+
+GRID_ENTITIES = ("household", "diary_entry", "need", "need_event", "errand", "comment")
+
+
+def test_rejected_op_is_kept_with_reason_and_blocks_nothing(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
+    try:
+        assert device.sync().ok
+        before = new_household(device, "赵大爷")
+        bad_id = str(uuid.uuid4())
+        # the server refuses a tag it does not know; the local store does not check field values
+        device.store.write_local([("household", bad_id, {
+            "grid_id": device.grid_id, "address": {"building": "9"}, "head_name": "钱阿姨",
+            "created_at": now_iso(), "tags": ["not_a_tag"]})], device.user["id"])
+        after = new_entry(device, before, "送去米面油")
+        report = device.sync()
+        assert report.ok and report.pushed == 2
+        assert [r["id"] for r in report.rejected] == [bad_id]
+        assert report.rejected[0]["reason"]["field"] == "tags"
+        kept = device.store.rejected_ops()
+        assert [op["id"] for op in kept] == [bad_id] and kept[0]["reason"]["code"]
+        assert device.store.pending_count() == 0
+        held = server_records(server.base_url)
+        assert ("household", before) in held and ("diary_entry", after) in held
+        assert ("household", bad_id) not in held
+        again = device.sync()  # a rejected op is not sent again
+        assert again.ok and again.rejected == [] and again.requests == 1
+    finally:
+        device.close()
+
+
+def test_pulled_change_over_a_local_one_makes_a_conflict(server, tmp_path: Path) -> None:
+    phone = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
+    tablet = login_device(server.base_url, tmp_path / "app", "worker1", "tablet-a")
+    try:
+        household = new_household(phone, "孙奶奶", notes="原始")
+        assert phone.sync().ok and tablet.sync().ok
+        edit(tablet, "household", household, notes="平板：需要助听器")  # older write
+        time.sleep(0.01)  # a later wall-clock millisecond: the phone's write is the newer one
+        edit(phone, "household", household, notes="手机：已送助听器", head_name="孙桂英")  # newer
+        assert phone.sync().ok
+        report = tablet.sync()
+        assert report.ok and report.conflicts_new == 1
+        conflict = tablet.store.conflicts()[0]
+        assert (conflict["field"], conflict["mine"], conflict["theirs"]) == (
+            "notes", "平板：需要助听器", "手机：已送助听器")
+        for device in (phone, tablet):  # both converge on the newest value of each field
+            assert device.sync().ok
+            record = device.store.get("household", household)
+            assert (record["notes"], record["head_name"]) == ("手机：已送助听器", "孙桂英")
+    finally:
+        phone.close()
+        tablet.close()
+
+
+def test_revoked_token_stops_cleanly_with_data_intact(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
+    try:
+        assert device.sync().ok
+        household = new_household(device, "周大娘")
+        ApiClient(server.base_url, token=device.client.token).logout()  # revoked elsewhere
+        report = device.sync()
+        assert report.auth_required and report.error == "login_needed" and report.pushed == 0
+        assert device.store.pending_count() == 1
+        assert device.store.get("household", household)["head_name"] == "周大娘"
+        device.client.login("worker1", "demo1234", "phone-a")
+        assert device.sync().pushed == 1 and device.store.pending_count() == 0
+    finally:
+        device.close()
+
+
+def test_cancel_mid_pull_then_resume(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a", pull_limit=40)
+    reference = login_device(server.base_url, tmp_path / "app", "worker1", "phone-ref")
+    try:
+        cancel = asyncio.Event()
+        pages: list[Progress] = []
+
+        def after_two_pages(progress: Progress) -> None:
+            pages.append(progress)
+            if progress.phase == "pull" and len(pages) == 2:
+                cancel.set()
+
+        first = device.sync(on_progress=after_two_pages, cancel=cancel)
+        assert first.cancelled and first.error is None and first.pulled == 80
+        stopped_at = device.store.get_meta(CURSOR_KEY)
+        assert stopped_at > 0
+        second = device.sync()
+        assert second.ok and not second.cancelled and second.pulled > 0
+        assert device.store.get_meta(CURSOR_KEY) > stopped_at
+        assert reference.sync().ok
+        assert store_records(device.store, GRID_ENTITIES) == store_records(reference.store, GRID_ENTITIES)
+    finally:
+        device.close()
+        reference.close()
+
+
+def test_too_large_batch_is_halved(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
+    try:
+        household = new_household(device, "吴师傅")
+        for start in range(0, 600, 100):
+            device.store.write_local(
+                [("diary_entry", str(uuid.uuid4()), {
+                    "household_id": household, "grid_id": device.grid_id, "worker_id": device.user["id"],
+                    "visited_at": now_iso(), "kind": "regular", "notes": f"第{i}次"})
+                 for i in range(start, start + 100)], device.user["id"])
+        device.engine.batch_size = 800  # more than the server's 500: it must answer 413
+        report = device.sync()
+        assert report.ok and report.pushed == 601 and device.store.pending_count() == 0
+        assert device.engine.batch_size == 800  # halving is per run, not remembered
+    finally:
+        device.close()
+
+
+@dataclass
+class Processed:
+    sha256: str
+    path: Path
+    thumb_path: Path
+    width: int
+    height: int
+    bytes: int
+
+
+def _photo(folder: Path, color: str, sha: str | None = None) -> Processed:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(buffer, "JPEG", quality=80)
+    data = buffer.getvalue()
+    digest = sha or hashlib.sha256(data).hexdigest()
+    path = folder / f"{digest}.jpg"
+    path.write_bytes(data)
+    return Processed(digest, path, path, 64, 48, len(data))
+
+
+def test_photos_upload_after_data_and_refusals_are_not_retried(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
+    try:
+        good = _photo(tmp_path, "red")
+        liar = _photo(tmp_path, "blue", sha="0" * 64)  # bytes do not match the name
+        household = new_household(device, "郑大爷")
+        device.store.write_local([("diary_entry", str(uuid.uuid4()), {
+            "household_id": household, "grid_id": device.grid_id, "worker_id": device.user["id"],
+            "visited_at": now_iso(), "kind": "regular",
+            "photos": [{"sha256": good.sha256, "consent": True}]})], device.user["id"], photos=[good, liar])
+        report = device.sync()
+        assert report.pushed == 2 and report.photos_uploaded == 1
+        assert report.photo_errors == [{"sha256": liar.sha256, "code": "hash_mismatch"}]
+        assert device.client.get_photo(good.sha256) == good.path.read_bytes()
+        assert device.store.pending_photos() == [liar.sha256]  # kept, shown, not retried
+        again = device.sync()
+        assert again.ok and again.photo_errors == [] and again.requests == 1
+    finally:
+        device.close()
