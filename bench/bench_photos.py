@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from PIL import Image  # noqa: E402
+from PIL import Image, ImageOps  # noqa: E402
 
 from fieldapp.photos import process_photo  # noqa: E402
 from server.photo_check import check_photo, make_thumbnail  # noqa: E402
@@ -57,14 +57,25 @@ def synthetic_phone_jpeg(width: int = 4000, height: int = 3000) -> bytes:
     return out.getvalue()
 
 
-def timed_runs(src: Path, work: Path, runs: int) -> tuple[list[float], list[float]]:
+def naive_process(src: Path, out_dir: Path) -> None:
+    """The obvious way, for comparison: full decode, rotate, Lanczos, save."""
+    with Image.open(src) as image:
+        upright = ImageOps.exif_transpose(image.convert("RGB"))
+    upright.thumbnail((1600, 1600), Image.Resampling.LANCZOS)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    upright.save(out_dir / "upload.jpg", "JPEG", quality=80, optimize=True)
+    upright.thumbnail((320, 320), Image.Resampling.LANCZOS)
+    upright.save(out_dir / "thumb.jpg", "JPEG", quality=75)
+
+
+def timed_runs(src: Path, work: Path, runs: int, process=process_photo) -> tuple[list[float], list[float]]:
     """(wall ms, CPU ms) per run. CPU time is what the phone pays; wall time
     also shows other processes competing for this machine's 2 cores."""
     walls, cpus = [], []
     for run in range(runs):
         out = work / f"run{run}"
         wall, cpu = time.perf_counter(), time.process_time()
-        process_photo(src, out)
+        process(src, out)
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
         shutil.rmtree(out)
@@ -82,6 +93,8 @@ def tracemalloc_peak_mb(src: Path, work: Path) -> float:
 CHILD = """
 import json, sys
 from pathlib import Path
+sys.path.insert(0, "bench")
+from bench_photos import naive_process
 from fieldapp.photos import process_photo
 
 def high_water_mb():
@@ -91,15 +104,16 @@ def high_water_mb():
 # A forked child inherits the parent's peak: reset the high-water mark first.
 Path("/proc/self/clear_refs").write_text("5")
 before = high_water_mb()
-process_photo(Path(sys.argv[1]), Path(sys.argv[2]))
+process = naive_process if sys.argv[3] == "naive" else process_photo
+process(Path(sys.argv[1]), Path(sys.argv[2]))
 print(json.dumps({"before": before, "after": high_water_mb()}))
 """
 
 
-def rss_growth_mb(src: Path, work: Path) -> dict[str, float]:
+def rss_growth_mb(src: Path, work: Path, mode: str = "pipeline") -> dict[str, float]:
     """Peak RSS growth (VmHWM) of one process_photo in a fresh interpreter (Linux)."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(src), str(work / "rss")],
+        [sys.executable, "-c", CHILD, str(src), str(work / f"rss-{mode}"), mode],
         cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
     )
     figures = json.loads(done.stdout)
@@ -145,6 +159,11 @@ def main() -> None:
               f"tracemalloc {traced:.1f} MB (Python objects only: Pillow's pixel buffers are not traced)")
         print(f"upload: {photo.width}x{photo.height}, {photo.bytes / 1024:.0f} KB "
               f"(target <= {TARGET_KB} KB); thumbnail {photo.thumb_path.stat().st_size / 1024:.0f} KB")
+        naive_walls, naive_cpus = timed_runs(src, work, max(3, runs // 2), naive_process)
+        naive_rss = rss_growth_mb(src, work, "naive")
+        print(f"for comparison, full decode + exif_transpose + Lanczos: median "
+              f"{statistics.median(naive_walls):.0f} ms wall, {statistics.median(naive_cpus):.0f} ms CPU, "
+              f"RSS growth {naive_rss['growth']:.1f} MB")
         print(f"server: check_photo median {check_ms:.1f} ms, make_thumbnail median {thumb_ms:.1f} ms")
 
 

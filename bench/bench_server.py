@@ -18,8 +18,8 @@ cheap argon2 hash (time_cost=1, memory 1 MiB) — argon2 reads its parameters
 from the hash, so the server verifies them unchanged; creating 500 users with
 the production parameters would take minutes and measures nothing here.
 
-Usage: .venv/bin/python bench/bench_server.py [--workers 100 500] [--skip-pull]
-       [--profile DIR]  (runs the server under cProfile; writes DIR/server.prof)
+Usage: .venv/bin/python bench/bench_server.py [--workers 100 500] [--skip-pull] [--db PG_URL]
+Where the time goes: .venv/bin/python bench/profile_server.py
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.server_seed import BenchWorker, seed_database, start_bench_server  # noqa: E402
+from bench.server_seed import BenchWorker, fresh_database, seed_database, start_bench_server  # noqa: E402
 from fieldapp.domain.hlc import HybridClock  # noqa: E402
 from server.demo import build_demo  # noqa: E402
 
@@ -174,11 +174,17 @@ async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_wor
     cursor = await current_cursor(base_url, "admin")  # sees every grid: the latest change number
     timings = Timings()
     limits = httpx.Limits(max_connections=4)
-    clients = [httpx.AsyncClient(base_url=base_url + API, timeout=300, limits=limits) for _ in workers]
+    logins = [httpx.AsyncClient(base_url=base_url + API, timeout=300, limits=limits) for _ in workers]
+    gate = asyncio.Semaphore(8)
     try:
-        gate = asyncio.Semaphore(8)
-        user_ids = await asyncio.gather(*(log_in(c, w, timings, gate) for c, w in zip(clients, workers,
+        user_ids = await asyncio.gather(*(log_in(c, w, timings, gate) for c, w in zip(logins, workers,
                                                                                       strict=True)))
+    finally:
+        await asyncio.gather(*(c.aclose() for c in logins))
+    # fresh connections for the burst: the login ones may have idled past the server's keep-alive
+    clients = [httpx.AsyncClient(base_url=base_url + API, timeout=300, limits=limits,
+                                 headers=c.headers) for c in logins]
+    try:
         start = asyncio.Event()
         tasks = [asyncio.create_task(one_worker(c, w, uid, cursor, ops_per_worker, timings, start))
                  for c, w, uid in zip(clients, workers, user_ids, strict=True) if uid]
@@ -214,14 +220,14 @@ def report_concurrency(n: int, timings: Timings) -> dict[str, Any]:
     return row
 
 
-def bench_concurrency(n: int, ops_per_worker: int, profile_dir: Path | None) -> dict[str, Any]:
+def bench_concurrency(n: int, ops_per_worker: int, db: str | None) -> dict[str, Any]:
     grids = max(1, n // WORKERS_PER_GRID)
     demo = build_demo(seed=11, households_per_grid=20, grid_count=grids, entries=grids * 40,
                       needs=grids * 4, errands=10)
-    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp, fresh_database(db) as url:
         data = Path(tmp)
-        workers = seed_database(data, demo, n, PASSWORD)
-        with start_bench_server(data, profile_dir) as server:
+        workers = seed_database(data, demo, n, PASSWORD, url)
+        with start_bench_server(data, url) as server:
             timings = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker))
     return report_concurrency(n, timings)
 
@@ -240,14 +246,14 @@ async def run_grid_pull(base_url: str, worker: BenchWorker) -> tuple[int, float,
     return timings.records_pulled, wall, len(timings.pull)
 
 
-def bench_grid_pull(profile_dir: Path | None) -> dict[str, Any]:
+def bench_grid_pull(db: str | None) -> dict[str, Any]:
     began = time.perf_counter()
     demo = build_demo(seed=12, households_per_grid=500, grid_count=1, entries=10_000, needs=2_000)
-    with tempfile.TemporaryDirectory(prefix="bench-pull-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-pull-") as tmp, fresh_database(db) as url:
         data = Path(tmp)
-        workers = seed_database(data, demo, 1, PASSWORD)
+        workers = seed_database(data, demo, 1, PASSWORD, url)
         seeded = time.perf_counter() - began
-        with start_bench_server(data, profile_dir) as server:
+        with start_bench_server(data, url) as server:
             records, wall, pages = asyncio.run(run_grid_pull(server.base_url, workers[0]))
     row = {"households": demo.count("household"), "diary_entries": demo.count("diary_entry"),
            "needs": demo.count("need"), "need_events": demo.count("need_event"),
@@ -263,13 +269,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="*", default=[100, 500])
     parser.add_argument("--ops", type=int, default=20)
     parser.add_argument("--skip-pull", action="store_true")
-    parser.add_argument("--profile", type=Path, help="run the server under cProfile, write stats here")
+    parser.add_argument("--db", default=None,
+                        help="PostgreSQL URL ($PEOPLE_DIARY_PG_URL): each run gets a fresh database")
     args = parser.parse_args()
-    print(f"python {sys.version.split()[0]}, SQLite, {args.ops} ops per worker", flush=True)
+    backend = "PostgreSQL" if args.db else "SQLite"
+    print(f"python {sys.version.split()[0]}, {backend}, {args.ops} ops per worker", flush=True)
     for n in args.workers:
-        bench_concurrency(n, args.ops, args.profile)
+        bench_concurrency(n, args.ops, args.db)
     if not args.skip_pull:
-        bench_grid_pull(args.profile)
+        bench_grid_pull(args.db)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -106,21 +107,55 @@ def bench(args: argparse.Namespace) -> None:
             server.stop()
 
 
-def run_figures(base_url: str, app_dir: Path, args: argparse.Namespace) -> None:
-    client = ApiClient(base_url)
-    login = client.login("worker1", DEMO_PASSWORD, "bench-phone")
-    pulled, seconds = raw_pull(base_url, login.token, args.limit)
-    print(f"raw pull (no store), limit {args.limit}: {pulled} records in {seconds:.2f} s "
-          f"= {pulled / seconds:,.0f} records/s")
-
-    store = open_store(app_dir, login.user["id"], device_id="bench-phone")
-    engine = SyncEngine(store, client, pull_limit=args.limit)
+def initial_sync(client: ApiClient, user_id: str, folder: Path, limit: int,
+                 batched: bool) -> tuple[Any, float]:
+    """One initial sync into a fresh store; (report, seconds). The store is left open
+    (report.store, report.engine) for the runs that follow."""
+    store = open_store(folder, user_id, device_id="bench-" + folder.name)
+    if batched and not add_batched_apply(store):
+        store.close()
+        return None, 0.0
+    engine = SyncEngine(store, client, pull_limit=limit)
     started = time.perf_counter()
     report = asyncio.run(engine.run())
     seconds = time.perf_counter() - started
-    print(f"initial sync into the store: {report.pulled} records in {seconds:.2f} s "
-          f"= {report.pulled / seconds:,.0f} records/s ({report.requests} requests, ok={report.ok})")
+    report.store, report.engine = store, engine
+    return report, seconds
 
+
+def rate_line(label: str, rates: list[float], count: int) -> str:
+    return (f"{label}: {count} records, median {statistics.median(rates):,.0f} records/s "
+            f"(runs: {', '.join(f'{r:,.0f}' for r in rates)})")
+
+
+def run_figures(base_url: str, app_dir: Path, args: argparse.Namespace) -> None:
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores, shared)")
+    client = ApiClient(base_url)
+    login = client.login("worker1", DEMO_PASSWORD, "bench-phone")
+    raw, as_is, batched = [], [], []
+    last = None
+    for run in range(args.repeat):  # interleaved, so machine load hits every variant alike
+        pulled, seconds = raw_pull(base_url, login.token, args.limit)
+        raw.append(pulled / seconds)
+        report, seconds = initial_sync(client, login.user["id"], app_dir / f"asis{run}", args.limit, False)
+        as_is.append(report.pulled / seconds)
+        if last is not None:
+            last.store.close()
+        last = report
+        if args.preview_batched:
+            folder = app_dir / f"batched{run}"
+            preview, seconds = initial_sync(client, login.user["id"], folder, args.limit, True)
+            if preview is not None:
+                batched.append(preview.pulled / seconds)
+                preview.store.close()
+    print(rate_line(f"raw pull pages, no store (limit {args.limit})", raw, pulled))
+    label = f"initial sync into the store ({last.requests} requests, ok={last.ok})"
+    print(rate_line(label, as_is, last.pulled))
+    if batched:
+        print(rate_line("initial sync, PREVIEW of a batched store apply (one commit per page)", batched,
+                        last.pulled))
+
+    store, engine = last.store, last.engine
     idle = []
     for _ in range(args.idle_runs):
         started = time.perf_counter()
@@ -131,16 +166,6 @@ def run_figures(base_url: str, app_dir: Path, args: argparse.Namespace) -> None:
     print(f"sync with nothing to do ({args.idle_runs} runs, 1 request each): median "
           f"{statistics.median(idle):.1f} ms, p90 {idle[int(0.9 * len(idle)) - 1]:.1f} ms, "
           f"min {idle[0]:.1f} ms")
-
-    if args.preview_batched:
-        preview = open_store(app_dir / "preview", login.user["id"], device_id="bench-preview")
-        if add_batched_apply(preview):
-            started = time.perf_counter()
-            report = asyncio.run(SyncEngine(preview, client, pull_limit=args.limit).run())
-            seconds = time.perf_counter() - started
-            print(f"initial sync, PREVIEW of a batched store apply (one commit per page): {report.pulled} "
-                  f"records in {seconds:.2f} s = {report.pulled / seconds:,.0f} records/s")
-        preview.close()
 
     household = store.all("household")[0]
     for start in range(0, args.push, 100):
@@ -153,6 +178,7 @@ def run_figures(base_url: str, app_dir: Path, args: argparse.Namespace) -> None:
     seconds = time.perf_counter() - started
     print(f"push {report.pushed} new diary entries (batches of {engine.batch_size}) + pull them back: "
           f"{seconds:.2f} s = {report.pushed / seconds:,.0f} ops/s ({report.requests} requests)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     store.close()
     client.close()
 
@@ -163,6 +189,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true")
     parser.add_argument("--limit", type=int, default=1000, help="pull page size (server max 1000)")
     parser.add_argument("--idle-runs", type=int, default=30)
+    parser.add_argument("--repeat", type=int, default=3, help="initial-sync runs per variant")
     parser.add_argument("--push", type=int, default=2000)
     parser.add_argument("--no-preview", dest="preview_batched", action="store_false",
                         help="skip the preview of a batched store apply")

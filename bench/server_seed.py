@@ -15,12 +15,15 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from argon2 import PasswordHasher
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from server import auth
@@ -41,9 +44,10 @@ class BenchWorker:
     households: list[str]
 
 
-def seed_database(data_dir: Path, demo: DemoCommunity, workers: int, password: str) -> list[BenchWorker]:
+def seed_database(data_dir: Path, demo: DemoCommunity, workers: int, password: str,
+                  db_url: str | None = None) -> list[BenchWorker]:
     """The demo community plus `workers` worker accounts spread over its grids."""
-    engine = open_database(Settings.from_env(data_dir).database_url)
+    engine = open_database(Settings.from_env(data_dir, db_url).database_url)
     households: dict[str, list[str]] = {}
     for entity, rid, fields in demo.records:
         if entity == "household":
@@ -71,6 +75,24 @@ def seed_database(data_dir: Path, demo: DemoCommunity, workers: int, password: s
     return out
 
 
+@contextlib.contextmanager
+def fresh_database(base_url: str | None) -> Iterator[str | None]:
+    """None for SQLite; for a PostgreSQL URL, a new empty database dropped afterwards."""
+    if not base_url:
+        yield None
+        return
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -84,15 +106,13 @@ class BenchServer:
 
 
 @contextlib.contextmanager
-def start_bench_server(data_dir: Path, profile_dir: Path | None = None) -> Iterator[BenchServer]:
-    """`python -m server serve` on a free loopback port; under cProfile with `profile_dir`.
-    Always stopped by pid (SIGTERM, then SIGKILL) on the way out."""
+def start_bench_server(data_dir: Path, db_url: str | None = None) -> Iterator[BenchServer]:
+    """`python -m server serve` on a free loopback port (our own small launcher: the
+    test harness's start_server writes its log the same way, but we want no test imports
+    here). Always stopped by pid (SIGTERM, then SIGKILL) on the way out."""
     port = free_port()
-    command = [sys.executable]
-    if profile_dir:
-        profile_dir.mkdir(parents=True, exist_ok=True)
-        command += ["-m", "cProfile", "-o", str(profile_dir / f"server-{port}.prof")]
-    command += ["-m", "server", "serve", "--data", str(data_dir), "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "server", "serve", "--data", str(data_dir),
+               "--host", "127.0.0.1", "--port", str(port)] + (["--db", db_url] if db_url else [])
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=open(data_dir / "server.log", "wb"))  # noqa: SIM115

@@ -180,9 +180,8 @@ class Shell:
             automatically_imply_leading=False,
             actions=[self.sync_chip()] if self.ctx.services else [],
         )
-        view = ft.View(
-            route=path, appbar=appbar, controls=[body], padding=ft.Padding.all(12), scroll=ft.ScrollMode.AUTO
-        )
+        body = scrolling(body)
+        view = ft.View(route=path, appbar=appbar, controls=[body], padding=ft.Padding.all(12))
         if tabs and not self.ctx.is_wide:
             view.navigation_bar = self.nav_bar(tabs, path)
         elif tabs:
@@ -190,6 +189,7 @@ class Shell:
                 ft.Row(
                     [self.nav_rail(tabs, path), ft.VerticalDivider(width=1), ft.Container(body, expand=True)],
                     vertical_alignment=ft.CrossAxisAlignment.START,
+                    expand=True,
                 )
             ]
         return view
@@ -245,6 +245,25 @@ class Shell:
             label_type=ft.NavigationRailLabelType.ALL,
             on_change=lambda e: self.go(tabs[int(e.control.selected_index)].route),
         )
+
+
+def scrolling(body: ft.Control) -> ft.Column:
+    """The screen's own column scrolls. No CrossAxisAlignment.STRETCH anywhere:
+    measured in Flet 1.0.5's web client, a stretched column holding a wrapping
+    row of icon buttons or nested sections renders as a grey error box."""
+    if not isinstance(body, ft.Column):
+        body = ft.Column([body])
+    body.controls = [full_width(c) for c in body.controls]
+    body.scroll, body.expand = ft.ScrollMode.AUTO, True
+    return body
+
+
+def full_width(control: ft.Control) -> ft.Control:
+    """Fields span the screen (a Row gives its expanding child the full width)."""
+    if isinstance(control, ft.TextField | ft.Dropdown | ft.ProgressBar):
+        control.expand = True
+        return ft.Row([control])
+    return control
 
 
 def pending_count(services: object) -> int:

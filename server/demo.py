@@ -314,6 +314,7 @@ class _NeedPlan:
     raised: datetime
     target: str  # status to reach, if time allows
     with_entries: bool
+    volunteer_id: str | None = None  # set: the need is passed to the volunteer as an errand
 
 
 def _pick_template(g: _Gen, household: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -328,7 +329,11 @@ def _pick_template(g: _Gen, household: dict[str, Any]) -> tuple[str, str, str, s
 def _need_records(g: _Gen, plan: _NeedPlan) -> list[Record]:
     """A need and its events, moved through `event_changes` so every step is a
     legal transition; entries for the raising visit and the follow-up visit."""
-    title, details, handling, urgency = _pick_template(g, plan.household)
+    errand_type = None
+    if plan.volunteer_id:
+        (title, details, handling, urgency), errand_type = g.rng.choice(n.ERRAND_NEEDS)
+    else:
+        title, details, handling, urgency = _pick_template(g, plan.household)
     hh, raised = plan.household, plan.raised
     now = datetime.combine(g.today, time(0, 0), UTC)  # nothing happens today or later
     out: list[Record] = []
@@ -362,7 +367,13 @@ def _need_records(g: _Gen, plan: _NeedPlan) -> list[Record]:
     order = [s.value for s in NeedStatus]
     reach = order.index(plan.target)
     moment = raised + timedelta(hours=g.rng.randint(1, 3 if handling == Handling.IMMEDIATE else 20))
+    if reach == 0 and g.rng.random() < 0.3:  # 首问负责: passed on only by an explicit hand-off
+        step(NeedEventKind.HANDED_OFF, moment, to_user_id=plan.coordinator_id, note="转社区专干办理")
     if reach >= 1 and step(NeedEventKind.ACCEPTED, moment):
+        if errand_type and step(NeedEventKind.ASSIGNED_ERRAND, moment + timedelta(hours=1),
+                                to_user_id=plan.volunteer_id, note="派志愿者代办"):
+            out.append(_errand_for_need(g, hh, need_id, errand_type, details, plan.volunteer_id or "",
+                                        moment + timedelta(hours=1)))
         escalate = plan.target == NeedStatus.ESCALATED or urgency == "critical" or (
             handling == Handling.JOINT and g.rng.random() < 0.5)
         if escalate:
@@ -376,6 +387,18 @@ def _need_records(g: _Gen, plan: _NeedPlan) -> list[Record]:
     out.append(("need", need_id, need))
     out += [("need_event", g.uid(), e) for e in events]
     return out
+
+
+def _errand_for_need(g: _Gen, household: dict[str, Any], need_id: str, kind: str, details: str,
+                     volunteer_id: str, requested: datetime) -> Record:
+    errand: dict[str, Any] = {
+        "household_id": household["id"], "grid_id": household["grid_id"], "need_id": need_id,
+        "type": kind, "details": details, "volunteer_id": volunteer_id,
+        "status": ErrandStatus.ASSIGNED.value, "requested_at": iso(requested),
+    }
+    if g.rng.random() < 0.5:
+        errand.update(status=ErrandStatus.IN_PROGRESS.value, started_at=iso(requested + timedelta(hours=2)))
+    return "errand", g.uid(), errand
 
 
 def _resolution_time(g: _Gen, raised: datetime, deadline: str) -> datetime:
@@ -400,11 +423,11 @@ def _follow_up(g: _Gen, need: dict[str, Any], plan: _NeedPlan, resolved: datetim
     return [("diary_entry", entry.pop("id"), entry)]
 
 
-NEED_TARGETS = {"open": 15, "accepted": 20, "escalated": 10, "resolved": 15, "closed": 40}
+NEED_TARGETS = {"open": 15, "accepted": 15, "escalated": 10, "resolved": 15, "closed": 45}
 
 
 def _needs(g: _Gen, households: list[dict[str, Any]], worker_id: str, coordinator_id: str,
-           count: int, with_entries: bool, max_days: int) -> list[Record]:
+           count: int, with_entries: bool, max_days: int, volunteer_id: str | None = None) -> list[Record]:
     weights = [4 if h["tags"] else 1 for h in households]
     out: list[Record] = []
     for i in range(count):
@@ -413,7 +436,10 @@ def _needs(g: _Gen, households: list[dict[str, Any]], worker_id: str, coordinato
         target = list(NEED_TARGETS)[i] if i < len(NEED_TARGETS) else g.rng.choices(
             list(NEED_TARGETS), list(NEED_TARGETS.values()))[0]
         raised = g.at(g.rng.randint(2, max_days))
-        out += _need_records(g, _NeedPlan(household, worker_id, coordinator_id, raised, target, with_entries))
+        plan = _NeedPlan(household, worker_id, coordinator_id, raised, target, with_entries)
+        if volunteer_id and i in (5, 6):  # two needs per grid become errands for the volunteer
+            plan.target, plan.volunteer_id, plan.raised = "accepted", volunteer_id, g.at(g.rng.randint(2, 6))
+        out += _need_records(g, plan)
     return out
 
 
@@ -504,7 +530,7 @@ def build_demo(seed: int = 7, *, households_per_grid: int = 100, entries: int | 
     per_grid = [_households(g, grid, i, households_per_grid) for i, grid in enumerate(grids)]
     history = entries is None
     entry_counts = _split(entries or 0, grid_count)
-    need_total = needs if needs is not None else round(0.12 * households_per_grid * grid_count)
+    need_total = needs if needs is not None else round(0.2 * households_per_grid * grid_count)
     diary: list[dict[str, Any]] = []
     need_records: list[Record] = []
     for i, households in enumerate(per_grid):
@@ -512,12 +538,13 @@ def build_demo(seed: int = 7, *, households_per_grid: int = 100, entries: int | 
         diary += (_history_entries(g, households, worker, community) if history
                   else _bulk_entries(g, households, worker, entry_counts[i]))
         need_records += _needs(g, households, worker, coordinator.id, _split(need_total, grid_count)[i],
-                               history, 50 if history else 365)
+                               history, 50 if history else 365, volunteer.id if history else None)
     all_households = [h for hs in per_grid for h in hs]
     records += [_record("household", h) for h in all_households]
     records += [_record("diary_entry", e) for e in diary]
     records += [r for r in need_records if r[0] == "diary_entry"]
-    records += [r for r in need_records if r[0] == "need"] + [r for r in need_records if r[0] == "need_event"]
+    for entity in ("need", "need_event", "errand"):
+        records += [r for r in need_records if r[0] == entity]
     records += _errands(g, all_households, volunteer.id, errands)
     visits = diary + [dict(f, id=rid) for e, rid, f in need_records if e == "diary_entry"]
     records += _comments(g, visits, coordinator.id)

@@ -28,6 +28,7 @@ from fieldapp.domain.records import validate_record
 from fieldapp.i18n.catalog_domain import CATALOG as DOMAIN_LABELS
 
 MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = 5
 SHEET_NAME = "住户"
 GRID, STREET, BUILDING, UNIT, ROOM = "网格", "小区/街路", "楼栋", "单元", "室"
 HEAD, PHONE, ID_NUMBER, BIRTH_YEAR = "户主姓名", "电话", "身份证号", "出生年份"
@@ -165,19 +166,33 @@ def _header_map(header: list[Any]) -> dict[str, int]:
     return columns
 
 
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int]]:
+    """The header row: the first, or one of the first few under a title such as 住户登记表."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        try:
+            return index, _header_map(row)
+        except CellError:
+            continue
+    _header_map(rows[0])  # raises with the column the first row lacks
+    raise AssertionError("unreachable")
+
+
 # ------------------------------------------------------------------ one row
 
 
-def _id_number(raw: Any) -> str:
+def _id_number(raw: Any) -> tuple[str, int | None]:
+    """(masked number, birth year read from a full number — or None once masked)."""
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raise CellError(ID_NUMBER, "请以文本格式填写身份证号（数字格式会丢失末几位）")
     text = _cell_text(raw).replace(" ", "").upper()
+    born = None
     if re.fullmatch(r"[0-9]{17}[0-9X]", text):
         total = sum(int(d) * w for d, w in zip(text[:17], ID_WEIGHTS, strict=True))
         if ID_CHECK[total % 11] != text[17]:
             raise CellError(ID_NUMBER, "身份证号校验位不对，请核对")
+        born = int(text[6:10])
     try:
-        return mask_id_number(text)
+        return mask_id_number(text), born
     except ValidationError:
         raise CellError(ID_NUMBER, "身份证号应为18位（可已脱敏，如 2201**********1234）") from None
 
@@ -255,10 +270,15 @@ def _household(row: list[Any], columns: dict[str, int], grids_by_name: dict[str,
     head: dict[str, Any] = {"name": text(HEAD), "relation": Relation.HEAD.value}
     if text(PHONE):
         head["phone"] = _phone(_value(row, columns, PHONE))
+    born_by_id = None
     if text(ID_NUMBER):
-        head["id_number"] = _id_number(_value(row, columns, ID_NUMBER))
+        head["id_number"], born_by_id = _id_number(_value(row, columns, ID_NUMBER))
     if text(BIRTH_YEAR):
         head["birth_year"] = _birth_year(_value(row, columns, BIRTH_YEAR))
+        if born_by_id and born_by_id != head["birth_year"]:
+            raise CellError(BIRTH_YEAR, f"与身份证号中的出生年份（{born_by_id}）不符")
+    elif born_by_id:
+        head["birth_year"] = _birth_year(str(born_by_id), ID_NUMBER)  # read from the full number
     others = [m for m in _members(_value(row, columns, MEMBERS))
               if not (m["name"] == head["name"] and m.get("relation", "head") == "head")]
     address = {"street": text(STREET), "building": text(BUILDING), "unit": text(UNIT), "room": text(ROOM)}
@@ -307,12 +327,12 @@ def parse_households(path: str | Path, grids_by_name: dict[str, str]) -> ImportR
     if len(rows) > MAX_ROWS + 1:
         return ImportResult(errors=[RowError(0, "文件", f"一次最多导入{MAX_ROWS}户，请分批导入")])
     try:
-        columns = _header_map(rows[0])
+        header_at, columns = _find_header(rows)
     except CellError as problem:
         return ImportResult(errors=[RowError(1, problem.column, problem.reason)])
     created_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     seen: dict[tuple[str, ...], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         if all(_cell_text(v) == "" for v in row):
             continue
         try:

@@ -152,6 +152,14 @@ OUTCOMES = [
     "已答复居民政策要求和办理流程。",
 ]
 
+# needs that become a volunteer's errand: (need template, errand type)
+ERRAND_NEEDS: list[tuple[tuple[str, str, str, str], str]] = [
+    (("代缴医保", "老人腿脚不便，想请社区帮忙缴纳城乡居民医保。", "promised", "normal"), "medical_insurance"),
+    (("养老金认证", "老人卧床，去不了社保大厅做生存认证。", "promised", "urgent"), "pension_verification"),
+    (("申请高龄津贴", "材料需要复印盖章后递交街道。", "promised", "normal"), "copy_and_stamp"),
+    (("领取暖补贴", "不会在手机上申请取暖补贴。", "promised", "normal"), "heating_subsidy"),
+]
+
 # (type, details) of errands the volunteers run
 ERRAND_TEMPLATES: list[tuple[str, str]] = [
     ("medical_insurance", "代缴城乡居民医保，需身份证和社保卡。"),

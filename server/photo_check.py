@@ -23,7 +23,7 @@ THUMB_LONG_SIDE = 320
 THUMB_QUALITY = 75
 GPS_IFD_TAG = 0x8825
 ORIENTATION_TAG = 0x0112
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")  # \Z: "$" would accept a trailing newline
 
 
 class PhotoRejected(ValueError):  # noqa: N818 -- name fixed by docs/CONTRACTS.md

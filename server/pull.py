@@ -23,15 +23,26 @@ COLUMNS = (s.records.c.id, s.records.c.entity, s.records.c.seq, s.records.c.data
 
 def pull_page(session: Session, p: Principal, since: int, limit: int) -> tuple[list[str], int, bool]:
     """(change JSON texts, next cursor, more) for records with seq > since."""
-    r = s.records.c
     if p.role == Role.VOLUNTEER:
         return _volunteer_page(session, p, since, limit)
-    rows = session.execute(
-        select(*COLUMNS).where(r.seq > since, scope.pull_filter(p)).order_by(r.seq).limit(limit + 1)).all()
+    rows = _first_rows(session, scope.pull_filters(p), since, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     changes = [_change_text(row) for row in rows]
     return changes, (rows[-1].seq if rows else since), more
+
+
+def _first_rows(session: Session, conditions: list[Any], since: int, count: int) -> list[Any]:
+    """The first `count` rows by seq matching any condition: one indexed query
+    per condition, merged (an OR in one query would scan instead)."""
+    r = s.records.c
+    rows: list[Any] = []
+    for condition in conditions:
+        query = select(*COLUMNS).where(r.seq > since, condition).order_by(r.seq).limit(count)
+        rows += session.execute(query).all()
+    if len(conditions) > 1:
+        rows.sort(key=lambda row: row.seq)
+    return rows[:count]
 
 
 def _change_text(row: Any) -> str:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -127,10 +127,82 @@ class SeqCounter:
 
 # ---------------------------------------------------------------- push
 
+INSERT_RECORD = s.records.insert()
+UPDATABLE = ("community_id", "grid_id", "household_id", "person_id", "status", "at", "deadline", "data",
+             "field_hlc", "field_by", "seq", "updated_at")
+UPDATE_RECORD = (update(s.records).where(s.records.c.id == bindparam("b_id"))
+                 .values({name: bindparam(f"b_{name}") for name in UPDATABLE}))
+INSERT_APPLIED = s.applied_ops.insert()
+
+
+class Writes:
+    """What a batch writes. Bulk: collected and written at the end with
+    executemany (the fast path). Per op: each op written at once in its own
+    SAVEPOINT (the fallback when the bulk write hits a database conflict)."""
+
+    def __init__(self, session: Session, bulk: bool) -> None:
+        self.session, self.bulk = session, bulk
+        self.applied: list[dict[str, Any]] = []
+        self.records: dict[str, tuple[Stored, bool]] = {}  # id -> (final state, created in this batch)
+
+    def add(self, applied: dict[str, Any], record_id: str, new: Stored | None, creating: bool,
+            cache: RecordCache) -> None:
+        if not self.bulk:
+            with self.session.begin_nested():
+                self.session.execute(INSERT_APPLIED, [applied])
+                if new is not None:
+                    _write_rows(self.session, {record_id: (new, creating)}, cache)
+            return
+        self.applied.append(applied)
+        if new is not None:
+            created_before = self.records.get(record_id, (None, False))[1]
+            self.records[record_id] = (new, creating or created_before)
+
+    def flush(self, cache: RecordCache) -> None:
+        if self.applied:
+            self.session.execute(INSERT_APPLIED, self.applied)
+        _write_rows(self.session, self.records, cache)
+
+
+def _write_rows(session: Session, records: dict[str, tuple[Stored, bool]], cache: RecordCache) -> None:
+    inserts, updates = [], []
+    for record_id, (rec, creating) in records.items():
+        values = _row(record_id, rec, cache)
+        if creating:
+            inserts.append({"id": record_id, "entity": rec.entity, **values})
+        else:
+            updates.append({"b_id": record_id, **{f"b_{k}": v for k, v in values.items()}})
+    if inserts:
+        session.execute(INSERT_RECORD, inserts)
+    if updates:
+        session.execute(UPDATE_RECORD, updates)
+
+
+def _row(record_id: str, rec: Stored, cache: RecordCache) -> dict[str, Any]:
+    values = row_values(rec.entity, record_id, rec.record, cache.community_of_grid)
+    values.update(data=json.dumps(rec.record, ensure_ascii=False), field_hlc=json.dumps(rec.field_hlc),
+                  field_by=json.dumps(rec.field_by), seq=rec.seq, updated_at=now_iso())
+    return values
+
+
 def apply_batch(session: Session, principal: Principal, raw_ops: list[Any],
                 max_future_ms: int = MAX_FUTURE_MS) -> list[OpResult]:
-    """Apply ops in order; the caller commits. Results are in the order of `raw_ops`."""
+    """Apply ops in order; the caller commits. Results are in the order of `raw_ops`.
+    Written in bulk under one SAVEPOINT; if the database refuses that, the
+    batch is redone op by op, each in its own SAVEPOINT."""
     counter = SeqCounter(session)
+    try:
+        with session.begin_nested():
+            results = _run(session, principal, raw_ops, max_future_ms, counter, Writes(session, bulk=True))
+    except IntegrityError:
+        counter.value = counter.start
+        results = _run(session, principal, raw_ops, max_future_ms, counter, Writes(session, bulk=False))
+    counter.save()
+    return results
+
+
+def _run(session: Session, principal: Principal, raw_ops: list[Any], max_future_ms: int,
+         counter: SeqCounter, writes: Writes) -> list[OpResult]:
     cache = RecordCache(session)
     parsed = [_parse(raw) for raw in raw_ops]
     ops = [op for op in parsed if isinstance(op, Operation)]
@@ -143,11 +215,11 @@ def apply_batch(session: Session, principal: Principal, raw_ops: list[Any],
         elif item.op_id in seen:
             results.append(OpResult(item.op_id, "duplicate"))
         else:
-            result = _apply_one(session, principal, item, cache, counter, max_future_ms)
+            result = _apply_one(principal, item, cache, counter, max_future_ms, writes)
             if result.status == "applied":
                 seen.add(item.op_id)
             results.append(result)
-    counter.save()
+    writes.flush(cache)
     return results
 
 
@@ -185,18 +257,27 @@ def _already_applied(session: Session, op_ids: list[str]) -> set[str]:
     return found
 
 
-def _apply_one(session: Session, principal: Principal, op: Operation, cache: RecordCache,
-               counter: SeqCounter, max_future_ms: int) -> OpResult:
+def _apply_one(principal: Principal, op: Operation, cache: RecordCache, counter: SeqCounter,
+               max_future_ms: int, writes: Writes) -> OpResult:
     try:
         stored, merged, hlc, clamped = _check(principal, op, cache, max_future_ms)
     except ValidationError as err:
         return OpResult(op.op_id, "rejected", err.as_dict())
+    applied = {"op_id": op.op_id, "user_id": principal.user_id, "device": op.device, "applied_at": now_iso()}
+    new = None
+    if stored is None or merged.changed:  # else every field was older than what is held
+        field_by = dict(stored.field_by) if stored else {}
+        for name in op.fields:
+            if merged.field_hlc.get(name) == hlc:
+                field_by[name] = principal.user_id
+        new = Stored(op.entity, merged.record, merged.field_hlc, field_by, counter.next())
     try:
-        with session.begin_nested():
-            _write(session, principal, op, stored, merged, hlc, cache, counter)
+        writes.add(applied, op.id, new, stored is None, cache)
     except IntegrityError:
         cache.rows.pop(op.id, None)
         return OpResult(op.op_id, "rejected", {"field": "id", "code": "conflict", "detail": ""})
+    if new is not None:
+        cache.rows[op.id] = new
     return OpResult(op.op_id, "applied", clamped=clamped)
 
 
@@ -224,31 +305,6 @@ def effective_hlc(stamp: str, max_future_ms: int = MAX_FUTURE_MS) -> tuple[str, 
         return SERVER_CLOCK.now(), True
     SERVER_CLOCK.observe(stamp)
     return stamp, False
-
-
-def _write(session: Session, principal: Principal, op: Operation, stored: Stored | None, merged: Any,
-           hlc: str, cache: RecordCache, counter: SeqCounter) -> None:
-    session.execute(s.applied_ops.insert().values(
-        op_id=op.op_id, user_id=principal.user_id, device=op.device, applied_at=now_iso()))
-    if stored is not None and not merged.changed:
-        return  # every field was older than what is held: nothing to store
-    field_by = dict(stored.field_by) if stored else {}
-    for name in op.fields:
-        if merged.field_hlc.get(name) == hlc:
-            field_by[name] = principal.user_id
-    new = Stored(op.entity, merged.record, merged.field_hlc, field_by, counter.next())
-    _save(session, op.id, new, creating=stored is None, cache=cache)
-    cache.rows[op.id] = new
-
-
-def _save(session: Session, record_id: str, rec: Stored, creating: bool, cache: RecordCache) -> None:
-    values = row_values(rec.entity, record_id, rec.record, cache.community_of_grid)
-    values.update(data=json.dumps(rec.record, ensure_ascii=False), field_hlc=json.dumps(rec.field_hlc),
-                  field_by=json.dumps(rec.field_by), seq=rec.seq, updated_at=now_iso())
-    if creating:
-        session.execute(s.records.insert().values(id=record_id, entity=rec.entity, **values))
-    else:
-        session.execute(update(s.records).where(s.records.c.id == record_id).values(**values))
 
 
 def row_values(entity: str, record_id: str, record: dict[str, Any], community_of_grid: Any) -> dict[str, Any]:
@@ -282,10 +338,11 @@ def seed(session: Session, entity: str, record_id: str, record: dict[str, Any], 
 
 
 def seed_many(session: Session, items: list[tuple[str, str, dict[str, Any]]], author_id: str) -> list[int]:
-    """Insert records in the given (dependency) order under one seq lock."""
+    """Insert records in the given (dependency) order under one seq lock, in bulk."""
     counter = SeqCounter(session)
     cache = RecordCache(session)
     cache.load({i for _, i, _ in items} | {r.get("grid_id") for _, _, r in items if r.get("grid_id")})
+    writes = Writes(session, bulk=True)
     seqs = []
     for entity, record_id, record in items:
         body = {k: v for k, v in record.items() if k != "id"}
@@ -294,9 +351,11 @@ def seed_many(session: Session, items: list[tuple[str, str, dict[str, Any]]], au
         stamp = SERVER_CLOCK.now()
         rec = Stored(entity, {"id": record_id, **clean}, {k: stamp for k in clean},
                      {k: author_id for k in clean}, counter.next())
-        _save(session, record_id, rec, creating=cache.get(record_id) is None, cache=cache)
+        creating = cache.get(record_id) is None or writes.records.get(record_id, (None, False))[1]
+        writes.records[record_id] = (rec, creating)
         cache.rows[record_id] = rec
         seqs.append(rec.seq)
+    writes.flush(cache)
     counter.save()
     return seqs
 

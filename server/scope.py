@@ -166,17 +166,23 @@ def volunteer_household_ids(session: Session, p: Principal) -> set[str]:
     return {row.household_id for row in rows}
 
 
-def pull_filter(p: Principal) -> ColumnElement[bool]:
-    """SQL condition on `records` for what `p` pulls (volunteers: see pull.py)."""
+def pull_filters(p: Principal) -> list[ColumnElement[bool]]:
+    """SQL conditions on `records` for what `p` pulls, one per index-friendly
+    query (their union is the scope; volunteers' errands: see pull.py)."""
     r = s.records.c
     if p.role == Role.ADMIN:
-        return true()
-    public = and_(r.entity.in_(PUBLIC_ENTITIES), r.community_id == p.community_id)
+        return [true()]
     if p.role == Role.COORDINATOR:
-        return r.community_id == p.community_id if p.community_id else false()
-    if p.role == Role.WORKER:
-        return or_(r.grid_id.in_(sorted(p.grid_ids)), public) if p.grid_ids else public
-    return public
+        return [r.community_id == p.community_id] if p.community_id else [false()]
+    public = and_(r.entity.in_(PUBLIC_ENTITIES), r.community_id == p.community_id)
+    if p.role == Role.WORKER and p.grid_ids:
+        return [r.grid_id.in_(sorted(p.grid_ids)), public]
+    return [public]
+
+
+def pull_filter(p: Principal) -> ColumnElement[bool]:
+    """The same scope as one SQL condition."""
+    return or_(*pull_filters(p))
 
 
 def reduce_household(record: dict[str, Any], field_hlc: dict[str, str],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -13,7 +13,7 @@ from .errors import ValidationError
 
 Check = Callable[[str, Any], Any]
 
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}\Z")  # \Z: "$" would accept a trailing newline
 PHONE_RE = re.compile(r"^[0-9+\- ]{3,20}$")
 MASKED_ID_RE = re.compile(r"^[0-9]{4}\*{10}[0-9Xx*]{4}$")
 
@@ -103,7 +103,11 @@ def timestamp(name: str, value: Any) -> str:
         raise ValidationError(name, "not_time") from None
     if parsed.tzinfo is None:
         raise ValidationError(name, "time_without_zone")
-    return parsed.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    try:
+        utc = parsed.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
+        raise ValidationError(name, "not_time") from None
+    return utc.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def day(name: str, value: Any) -> str:

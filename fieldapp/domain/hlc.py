@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-HLC_RE = re.compile(r"^(\d{13}):(\d{5}):([A-Za-z0-9_.-]{1,64})$")
+HLC_RE = re.compile(r"^([0-9]{13}):([0-9]{5}):([A-Za-z0-9_.-]{1,64})\Z")  # \Z: no trailing newline
 MAX_COUNTER = 99_999
 
 

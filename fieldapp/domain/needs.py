@@ -27,7 +27,7 @@ def event_changes(need: dict[str, Any], kind: str, *, actor_id: str, at: str,
                   to_user_id: str | None = None, note: str = "",
                   follow_up: dict[str, Any] | None = None) -> dict[str, Any]:
     """The need fields an event changes; raises ValidationError if not allowed."""
-    if kind not in ALLOWED_FROM:  # a ValidationError (a 4xx), not a bare ValueError
+    if not isinstance(kind, str) or kind not in ALLOWED_FROM:  # a 4xx reason, not a bare ValueError
         raise ValidationError("kind", "bad_choice", str(kind)[:40])
     status = need.get("status", S.OPEN)
     if status not in ALLOWED_FROM[E(kind)]:

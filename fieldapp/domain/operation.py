@@ -14,7 +14,7 @@ from .errors import ValidationError
 from .hlc import Stamp
 from .records import spec_of
 
-DEVICE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+DEVICE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}\Z")  # \Z: "$" would accept a trailing newline
 OP_KEYS = {"op_id", "entity", "id", "fields", "hlc", "author", "device"}
 
 
@@ -66,5 +66,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def make_op(entity: str, record_id: str, fields: dict[str, Any], hlc: str, author: str, device: str) -> Operation:
+def make_op(
+    entity: str, record_id: str, fields: dict[str, Any], hlc: str, author: str, device: str
+) -> Operation:
     return Operation(new_id(), entity, record_id, fields, hlc, author, device)

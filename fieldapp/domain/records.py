@@ -224,7 +224,7 @@ ENTITIES: dict[str, EntitySpec] = {
 def spec_of(entity: str) -> EntitySpec:
     try:
         return ENTITIES[entity]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: an unhashable JSON value (list, object)
         raise ValidationError("entity", "unknown_entity", str(entity)[:40]) from None
 
 

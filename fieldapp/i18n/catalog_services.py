@@ -6,6 +6,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh-CN": "须经居民同意才能保存照片",
         "en": "The resident must agree before a photo is kept",
     },
+    "error.storage_failed": {
+        "zh-CN": "保存失败：手机存储空间不足或不可写。已输入的内容仍在屏幕上。",
+        "en": "Could not save: the phone's storage is full or read-only. What you typed is still here.",
+    },
     "error.same_user": {"zh-CN": "不能交给自己", "en": "Choose someone other than yourself"},
     "error.bad_url": {
         "zh-CN": "服务器地址应以 http:// 或 https:// 开头",

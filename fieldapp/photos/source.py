@@ -15,15 +15,16 @@ from .errors import PhotoError
 Source = Path | str | bytes | bytearray
 
 MAX_SOURCE_BYTES = 50 * 1024 * 1024
-# JPEG is decoded at reduced scale (draft), so a 64 MP phone photo costs ~16 MP.
-MAX_JPEG_PIXELS = 64_000_000
+# JPEG is decoded at reduced scale (draft): a 64 MP phone photo is decoded as ~4 MP.
+MAX_JPEG_PIXELS = 64 * 2**20  # 67.1 M: a 64 MP sensor (9248x6936) passes, 108 MP does not
 # PNG/WebP have no reduced-scale decode: every pixel is decoded at full size.
 MAX_FULL_DECODE_PIXELS = 24_000_000
 MAX_SIDE = 20_000
 MAX_ASPECT = 20  # longer side / shorter side; wider than any phone panorama
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
-# ISO-BMFF brands of HEIC/HEIF/AVIF files ("....ftyp<brand>")
-HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
+# ISO-BMFF brands of HEIC/HEIF files ("....ftyp<brand>"). AVIF (brand avif) is left to
+# Pillow, which can read it here, and is then refused as unsupported_format.
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 # Deliberate: Pillow warns above this and refuses above twice this; the warning
 # is turned into an error in open_source, so nothing above it is ever decoded.

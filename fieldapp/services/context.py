@@ -42,7 +42,10 @@ class ServiceContext:
         for entity, record_id, fields in changes:
             creating = self.store.get(entity, record_id) is None
             clean.append((entity, record_id, validate_fields(entity, fields, creating=creating)))
-        return self.store.write_local(clean, self.user_id, photos=photos)
+        try:
+            return self.store.write_local(clean, self.user_id, photos=photos)
+        except OSError as err:  # disk full / read-only: nothing was saved, say so
+            raise ValidationError("storage", "storage_failed", err.strerror or "") from None
 
     def require(self, entity: str, record_id: str) -> dict[str, Any]:
         record = self.store.get(entity, record_id)

@@ -31,13 +31,9 @@ class RoundService:
         today = today or self._ctx.today()
         grids = self._ctx.grid_ids or None
         out: list[RoundEntry] = []
-        for item, household in store.round_with_households(today, grids):
-            if item.days_overdue < -horizon_days:
-                break  # sorted most overdue first: the rest are due later
+        for item, household in store.round_with_households(today, grids, horizon_days, limit):
             open_needs = store.count_matching("need", "household_id", item.household_id, OPEN_NEED_STATUSES)
             out.append(RoundEntry(item, household, store.last_visit(item.household_id), open_needs))
-            if limit and len(out) >= limit:
-                break
         return out
 
     def round_counts(self, today: date | None = None) -> dict[str, int]:

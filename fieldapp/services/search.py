@@ -1,4 +1,4 @@
-"""Household search: names (any member), pinyin initials and full pinyin,
+"""Household search: names (any member) and their pinyin initials and full pinyin,
 address text and phone numbers. One precomputed lowercase haystack per
 household, kept current from the store's change feed, so a keystroke is a
 substring test per household (≈1 ms at 5,000 households)."""
@@ -8,7 +8,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 from fieldapp.store import Store
 
@@ -17,10 +17,10 @@ SEP = "\x00"  # no query can match across two keys
 
 @lru_cache(maxsize=50_000)
 def pinyin_keys(text: str) -> tuple[str, str]:
-    """('zhm', 'zhanghongmei') for 张红梅; non-Chinese characters pass through."""
-    initials = "".join(lazy_pinyin(text, style=Style.FIRST_LETTER)).lower()
-    full = "".join(lazy_pinyin(text)).lower()
-    return initials, full
+    """('zhm', 'zhanghongmei') for 张红梅; non-Chinese characters pass through.
+    One pypinyin call per name: initials are the syllables' first letters."""
+    syllables = [s.lower() for s in lazy_pinyin(text) if s.strip()]
+    return "".join(s[0] for s in syllables), "".join(syllables)
 
 
 def address_text(address: dict[str, Any] | None) -> str:
@@ -42,7 +42,7 @@ def haystack(household: dict[str, Any]) -> tuple[str, str]:
         name_keys.extend(pinyin_keys(name))
     phones = [m.get("phone") or "" for m in household.get("members") or []]
     address = address_text(household.get("address"))
-    other = [address.lower(), *pinyin_keys(address), *phones]
+    other = [address.lower(), *phones]  # addresses are typed as written: 林海路3号楼
     names_part = SEP + SEP.join(name_keys)  # leading SEP: "starts a key" is a find of SEP + query
     return names_part, names_part + SEP + SEP.join(k for k in other if k)
 

@@ -32,6 +32,21 @@ class FieldIndexes:
     def values(self, entity: str, field: str) -> list[Any]:
         return [v for v, ids in self._by[(entity, field)].items() if ids]
 
+    def build(self, entity: str, docs: list[dict[str, Any]]) -> None:
+        """Bulk version of `update` for opening a store."""
+        for field in INDEXED_FIELDS.get(entity, ()):
+            index = self._by[(entity, field)]
+            for doc in docs:
+                value = doc.get(field)
+                if value is not None and _hashable(value):
+                    index[value].add(doc["id"])
+        if entity == "diary_entry":
+            last = self.last_visit
+            for doc in docs:
+                household, at = doc.get("household_id"), doc.get("visited_at")
+                if household and at and at > last.get(household, ""):
+                    last[household] = at
+
     def update(self, entity: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> None:
         record_id = (new or old or {}).get("id")
         for field in INDEXED_FIELDS.get(entity, ()):

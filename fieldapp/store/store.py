@@ -23,7 +23,7 @@ from fieldapp.domain.operation import OP_KEYS, make_op
 from fieldapp.domain.records import ENTITIES, check_invariants
 
 from .indexes import FieldIndexes
-from .journal import FILE_MODE, Change, JournalStorage, ensure_private_dir
+from .journal import FILE_MODE, Change, JournalStorage, ensure_private_dir, gc_paused
 
 KEY_FIELD = {"meta": "key", "outbox": "op_id", "conflicts": "id", "photos": "sha256"}
 PRIVATE = ("_hlc", "_by", "_mine")  # per-record bookkeeping, never shown or sent
@@ -114,12 +114,17 @@ class Store:
         ensure_private_dir(path)
         self._lock = threading.RLock()
         self._lockfile = self._take_process_lock()
-        self._storage = JournalStorage(path)
+        try:
+            self._storage = JournalStorage(path)
+        except BaseException:
+            os.close(self._lockfile)
+            raise
         self._keys: dict[str, dict[str, str]] = {}  # table -> key -> doc_id
         self._next_id: dict[str, int] = {}
         self.indexes = FieldIndexes()
         self._listeners: list[Listener] = []
-        self._rebuild()
+        with gc_paused():
+            self._rebuild()
         self.device_id = self._doc_value("device_id") or device_id or "d-" + uuid.uuid4().hex[:16]
         self.clock = HybridClock(self.device_id, last=self._doc_value("hlc"))
         if self._doc_value("device_id") is None:
@@ -162,10 +167,9 @@ class Store:
         for table, docs in self._storage.tables.items():
             key_field = KEY_FIELD.get(table, "id")
             self._keys[table] = {doc[key_field]: doc_id for doc_id, doc in docs.items()}
-            self._next_id[table] = max((int(d) for d in docs), default=0) + 1
+            self._next_id[table] = max(map(int, docs), default=0) + 1
             if table in ENTITIES:
-                for doc in docs.values():
-                    self.indexes.update(table, None, doc)
+                self.indexes.build(table, list(docs.values()))
 
     def _doc_id(self, table: str, key: str, *, create: bool) -> str | None:
         keys = self._keys.setdefault(table, {})
@@ -187,7 +191,7 @@ class Store:
         doc = self._doc("meta", key)
         return None if doc is None else doc["value"]
 
-    def _commit(self, tx: _Tx) -> None:
+    def _commit(self, tx: _Tx, durable: bool = True) -> None:
         if not tx.changes:
             return
         olds: dict[tuple[str, str], dict[str, Any] | None] = {}
@@ -197,7 +201,7 @@ class Store:
                 old = olds.get((table, doc_id), self._storage.tables.get(table, {}).get(doc_id))
                 updates.append((table, old, doc))
                 olds[(table, doc_id)] = doc
-        self._storage.commit(tx.changes)
+        self._storage.commit(tx.changes, durable)
         for table, key in tx.deleted:  # forget the keys of deleted docs (unless put again)
             if self._doc(table, key) is None:
                 self._keys[table].pop(key, None)
@@ -231,11 +235,12 @@ class Store:
 
     @_locked
     def meta_keys(self, prefix: str = "") -> list[str]:
-        return [k for k in self._keys.get("meta", {}) if k.startswith(prefix)]
+        return [k for k in self._keys.get("meta", {}) if k.startswith(prefix) and self._doc("meta", k)]
 
     # --- records: reads ----------------------------------------------------------
     @_locked
     def get(self, entity: str, record_id: str) -> dict[str, Any] | None:
+        """A shallow copy: treat nested lists/dicts as read-only (change records via write_local)."""
         doc = self._doc(entity, record_id)
         return None if doc is None else public(doc)
 
@@ -299,8 +304,10 @@ class Store:
 
     @_locked
     def round_with_households(self, today: date, grid_ids: Iterable[str] | None = None,
+                              due_within: int | None = None, limit: int | None = None,
                               ) -> list[tuple[RoundItem, dict[str, Any]]]:
-        """(RoundItem, household) for every active household, most urgent first."""
+        """(RoundItem, household) for active households, most urgent first; only
+        those due within `due_within` days (None: all), at most `limit`."""
         community = self.community()
         if grid_ids is None:
             docs: Iterable[dict[str, Any]] = self._docs("household")
@@ -312,8 +319,10 @@ class Store:
             for d in docs
             if not d.get("archived") and d.get("created_at")
         ]
+        if due_within is not None:
+            pairs = [pair for pair in pairs if pair[0].days_overdue >= -due_within]
         pairs.sort(key=lambda pair: round_sort_key(pair[0]))
-        return [(item, public(doc)) for item, doc in pairs]
+        return [(item, public(doc)) for item, doc in pairs[:limit]]
 
     @_locked
     def count_matching(self, entity: str, field: str, value: Any, statuses: Iterable[str]) -> int:
@@ -373,7 +382,8 @@ class Store:
             "_mine": {**doc.get("_mine", {}), **{f: stamp for f in fields}},
         }
         tx.put(entity, record_id, new_doc)
-        op = make_op(entity, record_id, fields, stamp, author, self.device_id).to_dict()
+        made = make_op(entity, record_id, dict(fields), stamp, author, self.device_id)
+        op = {key: getattr(made, key) for key in OP_KEYS}  # not asdict(): no deep copy needed
         tx.put("outbox", op["op_id"], {**op, "status": "pending", "queued_at": utc_now_iso()})
         return op
 
@@ -426,13 +436,16 @@ class Store:
 
     @_locked
     def apply_remote(self, change: dict[str, Any]) -> None:
-        """Merge one pulled change {entity, id, record, field_hlc, field_by} per field by HLC."""
-        self.apply_remote_many([change])
+        """Merge one pulled change {entity, id, record, field_hlc, field_by} per field by HLC.
+        Written without its own fsync: until the pull cursor is saved (a durable
+        commit whose fsync covers this line) the change would simply be pulled again."""
+        self.apply_remote_many([change], durable=False)
 
     @_locked
-    def apply_remote_many(self, changes: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
+    def apply_remote_many(self, changes: list[dict[str, Any]], meta: dict[str, Any] | None = None,
+                          durable: bool = True) -> None:
         """Merge a page of pulled changes, and e.g. the new pull cursor in `meta`,
-        in ONE durable commit: one fsync per page instead of one per record."""
+        in ONE commit: one fsync per page instead of one per record."""
         tx = _Tx(self)
         newest = ""
         for change in changes:
@@ -448,7 +461,7 @@ class Store:
                 tx.delete("meta", key)
             else:
                 tx.put("meta", key, {"key": key, "value": value})
-        self._commit(tx)
+        self._commit(tx, durable)
 
     def _stage_remote(self, tx: _Tx, entity: str, record_id: str, change: dict[str, Any]) -> None:
         record = {k: v for k, v in (change.get("record") or {}).items() if k != "id"}

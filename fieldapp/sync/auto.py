@@ -23,13 +23,10 @@ class SyncState(StrEnum):
 
 
 def state_after(report: SyncReport) -> SyncState:
-    if report.auth_required:
-        return SyncState.LOGIN_NEEDED
-    if report.error == "unreachable":
-        return SyncState.OFFLINE
-    if report.error:
-        return SyncState.ERROR
-    return SyncState.IDLE  # a cancelled sync is not an error: the next one resumes
+    """A cancelled sync is not an error: the next one resumes."""
+    return {
+        "login_needed": SyncState.LOGIN_NEEDED, "offline": SyncState.OFFLINE, "error": SyncState.ERROR,
+    }.get(report.status, SyncState.IDLE)
 
 
 class AutoSync:

@@ -56,6 +56,17 @@ class SyncReport:
     def ok(self) -> bool:
         return not (self.cancelled or self.auth_required or self.error)
 
+    @property
+    def status(self) -> str:
+        """One word for the app bar: ok | cancelled | offline | login_needed | error."""
+        if self.auth_required:
+            return "login_needed"
+        if self.error == "unreachable":
+            return "offline"
+        if self.error:
+            return "error"
+        return "cancelled" if self.cancelled else "ok"
+
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -258,7 +269,7 @@ def _clean(ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _too_large(op: dict[str, Any]) -> dict[str, Any]:
     return {"op_id": op["op_id"], "status": "rejected",
-            "reason": {"field": "op", "code": "too_large", "detail": "the server refused this op's size"}}
+            "reason": {"field": "op", "code": "op_too_large", "detail": "the server refused this op's size"}}
 
 
 def _size(store: Any, sha: str) -> int:

@@ -287,7 +287,6 @@ class VisitForm:
                 w.primary_button(ctx.t("diary.save"), self.save, icon=ft.Icons.SAVE),
             ],
             spacing=12,
-            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
 

@@ -29,7 +29,6 @@ def build_list(ctx: AppContext) -> ft.Control:
     return ft.Column(
         [errand_tile(ctx, e) for e in errands] or [w.empty(ctx.t("errands.none"))],
         spacing=6,
-        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

@@ -159,7 +159,6 @@ class HouseholdForm:
                 w.primary_button(ctx.t("app.save"), self.save, icon=ft.Icons.SAVE),
             ],
             spacing=10,
-            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
         )
 
 

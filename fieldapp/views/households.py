@@ -25,7 +25,7 @@ def build_list(ctx: AppContext) -> ft.Control:
         prefix_icon=ft.Icons.SEARCH,
         autofocus=False,
     )
-    results = ft.Column(spacing=4, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    results = ft.Column(spacing=4)
     count = w.muted("")
     tag_row = ft.Row(wrap=True, spacing=4)
 
@@ -49,7 +49,6 @@ def build_list(ctx: AppContext) -> ft.Control:
     return ft.Column(
         [query, tag_row, ft.Row([count, add], alignment=ft.MainAxisAlignment.SPACE_BETWEEN), results],
         spacing=8,
-        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 
@@ -123,7 +122,6 @@ def build_archive(ctx: AppContext) -> ft.Control:
             ),
         ],
         spacing=12,
-        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

@@ -56,7 +56,6 @@ def build(ctx: AppContext) -> ft.Control:
             language,
         ],
         spacing=14,
-        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

@@ -48,7 +48,7 @@ def build_list(ctx: AppContext) -> ft.Control:
     )
     needs = ctx.services.needs.my_needs(tab)
     rows = [need_tile(ctx, n) for n in needs] or [w.empty(ctx.t("needs.none"))]
-    return ft.Column([buttons, *rows], spacing=6, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
+    return ft.Column([buttons, *rows], spacing=6)
 
 
 def choose_tab(ctx: AppContext, tab: str) -> None:

@@ -56,7 +56,6 @@ def build(ctx: AppContext) -> ft.Control:
     return ft.Column(
         [summary, *[row_control(ctx, r) for r in rows]],
         spacing=4,
-        horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
     )
 
 

@@ -42,7 +42,9 @@ def toggle_chip(label: str, selected: bool, on_select: Handler) -> ft.Chip:
 
 
 def card(content: ft.Control, on_click: Handler | None = None) -> ft.Control:
-    return ft.Card(ft.Container(content, padding=12, on_click=on_click, ink=on_click is not None))
+    """Full width: inside a Row, `expand` stretches the card horizontally."""
+    inner = ft.Container(content, padding=12, on_click=on_click, ink=on_click is not None)
+    return ft.Row([ft.Card(inner, expand=True)])
 
 
 def muted(text: str) -> ft.Text:

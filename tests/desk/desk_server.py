@@ -2,11 +2,14 @@
 sync API (workers push their own households, entries and needs)."""
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import desk_dataset as dataset
 import httpx
+from PIL import Image, ImageDraw
 
 from tests.support.api import ApiSession
 from tests.support.server_process import ServerProcess, create_user, start_server
@@ -28,6 +31,7 @@ class DeskWorld:
     data: dataset.Dataset
     ids: dict[str, str]  # username -> user id
     sessions: dict[str, ApiSession] = field(default_factory=dict)
+    photo_sha: str = ""
 
     def as_user(self, username: str) -> ApiSession:
         if username not in self.sessions:
@@ -71,11 +75,37 @@ def start_world(data_dir: Path) -> DeskWorld:
         raise
 
 
+def wheelchair_photo() -> bytes:
+    """A real JPEG with some structure (the server decodes what it keeps)."""
+    image = Image.new("RGB", (800, 600), (90, 140, 200))
+    draw = ImageDraw.Draw(image)
+    for x in range(0, 800, 50):
+        draw.line([(x, 0), (800 - x, 600)], fill=(240, 200, 40), width=6)
+    draw.ellipse([250, 150, 550, 450], outline=(30, 30, 30), width=12)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
 def _push_dataset(world: DeskWorld) -> None:
+    """Each worker pushes their grid's records; the wheelchair visit (E4)
+    carries a photo, uploaded after the op as the app does."""
+    photo = wheelchair_photo()
+    sha = hashlib.sha256(photo).hexdigest()
+    world.photo_sha = sha
     by_grid = {world.data.grid1: "w1", world.data.grid2: "w2"}
     for username in ("w1", "w2"):
         api = world.as_user(username)
-        mine = [r for r in world.data.records if by_grid.get(r[2].get("grid_id")) == username]
-        results = api.push([api.op(entity, record_id, fields) for entity, record_id, fields in mine])
-        rejected = [r for r in results if r["status"] != "applied"]
+        ops = []
+        for entity, record_id, fields in world.data.records:
+            if by_grid.get(fields.get("grid_id")) != username:
+                continue
+            if record_id == world.data.ids["E4"]:
+                fields = {**fields, "photos": [{"sha256": sha, "consent": True, "caption": "轮椅"}]}
+            ops.append(api.op(entity, record_id, fields))
+        rejected = [r for r in api.push(ops) if r["status"] != "applied"]
         assert not rejected, rejected
+    api = world.as_user("w2")
+    answer = api.client.put(f"/photos/{sha}", content=photo,
+                            headers={**api.headers, "Content-Type": "image/jpeg"})
+    assert answer.status_code in (200, 201), answer.text

@@ -135,6 +135,16 @@ def test_entry_detail_audits_special_households_only(world: DeskWorld):
     assert rows[0]["actor_name"] == "李书记"
 
 
+def test_entry_photo_is_readable_by_the_coordinator(world: DeskWorld):
+    detail = ok(world.get("k1", f"/entries/{world.data.ids['E4']}"))
+    photo = detail["photos"][0]
+    assert photo["sha256"] == world.photo_sha and photo["url"] == f"/api/v1/photos/{world.photo_sha}"
+    api = world.as_user("k1")
+    image = api.client.get(photo["url"].removeprefix("/api/v1"), headers=api.headers)
+    assert image.status_code == 200 and image.content[:2] == b"\xff\xd8"
+    assert api.client.get(photo["url"].removeprefix("/api/v1")).status_code == 401  # no token, no photo
+
+
 def test_comment_reaches_the_worker(world: DeskWorld):
     entry = world.data.ids["E3"]
     comment = ok(world.post("k1", f"/entries/{entry}/comments", {"text": "调解记录很清楚，继续跟进"}), 201)

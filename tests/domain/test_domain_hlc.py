@@ -41,6 +41,8 @@ def test_stamp_format_and_parse_round_trip():
         "1767225600000:00000:bad node",
         "1767225600000:00000:" + "n" * 65,
         "1767225600000-00000-n",
+        "1767225600000:00000:n\n",  # "$" in a regex would let a trailing newline through
+        "١٧٦٧٢٢٥٦٠٠٠٠٠:00000:n",  # non-ASCII digits: \d would accept them
         None,
         12345,
     ],

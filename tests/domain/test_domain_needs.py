@@ -99,8 +99,9 @@ def test_a_note_is_allowed_in_every_status_and_changes_nothing(status):
     assert changes(status, "note", note="called again") == {}
 
 
-def test_unknown_event_kind_is_a_validation_error():
-    assert refused("open", "vanished") == ("kind", "bad_choice")
+@pytest.mark.parametrize("kind", ["vanished", ["accepted"], None])
+def test_unknown_event_kind_is_a_validation_error(kind):
+    assert refused("open", kind) == ("kind", "bad_choice")
 
 
 def test_a_whole_life_keeps_the_invariants():

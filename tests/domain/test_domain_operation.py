@@ -58,10 +58,13 @@ def test_make_op_gives_a_fresh_op_id():
         ({k: v for k, v in raw_op().items() if k not in ("author", "device")}, ("author", "required")),
         (raw_op(extra=1), ("extra", "unknown_field")),
         (raw_op(entity="visit"), ("entity", "unknown_entity")),
+        (raw_op(entity=["household"]), ("entity", "unknown_entity")),  # unhashable JSON: no TypeError
         (raw_op(hlc="2026-03-01"), ("hlc", "bad_hlc")),
         (raw_op(hlc=None), ("hlc", "bad_hlc")),
         (raw_op(device="my phone"), ("device", "bad_device")),
         (raw_op(device=7), ("device", "bad_device")),
+        (raw_op(device="phone-1\n"), ("device", "bad_device")),
+        (raw_op(hlc="1767225600000:00000:phone-1\n"), ("hlc", "bad_hlc")),
         (raw_op(fields={}), ("fields", "not_object")),
         (raw_op(fields=["a"]), ("fields", "not_object")),
         (raw_op(op_id="1"), ("op_id", "not_id")),

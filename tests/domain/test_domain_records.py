@@ -124,6 +124,9 @@ def test_values_are_normalised():
         ("household", household(archived="yes"), ("archived", "not_bool")),
         ("household", household(created_at="2026-01-05 08:00"), ("created_at", "time_without_zone")),
         ("household", household(created_at="last monday"), ("created_at", "not_time")),
+        # valid ISO text whose UTC instant falls outside datetime's range: no OverflowError
+        ("household", household(created_at="0001-01-01T00:00:00+01:00"), ("created_at", "not_time")),
+        ("household", household(created_at="9999-12-31T23:00:00-02:00"), ("created_at", "not_time")),
         (
             "household",
             household(members=[{"name": "a", "birth_year": True}]),
@@ -141,6 +144,7 @@ def test_values_are_normalised():
         ),
         ("household", household(grid_id="grid-1"), ("grid_id", "not_id")),
         ("need", need(deadline="next week"), ("deadline", "not_date")),
+        ("errand", errand(receipt_photo="a" * 64 + "\n"), ("receipt_photo", "not_sha256")),
         ("need", need(handling="someday"), ("handling", "bad_choice")),
         (
             "diary_entry",

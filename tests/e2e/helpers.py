@@ -162,8 +162,11 @@ def steady_click(page, locator) -> None:
 
 
 def fill(page, label: str, text: str, exact: bool = False) -> None:
+    """Focus by the DOM (no tap at coordinates that may have moved) and type."""
     box = page.get_by_role("textbox", name=label, exact=exact).first
-    steady_click(page, box)
+    box.wait_for(state="attached")
+    box.focus()
+    page.wait_for_timeout(100)
     box.fill(text)
 
 
@@ -192,6 +195,13 @@ def wait_text(page, text: str, timeout_ms: int = TIMEOUT_MS, exact: bool = False
 
 def wait_gone(page, text: str, timeout_ms: int = TIMEOUT_MS) -> None:
     text_locator(page, text).first.wait_for(state="detached", timeout=timeout_ms)
+
+
+def wait_idle(page, busy_text: str = "同步中", timeout_ms: int = 60_000) -> None:
+    """Let a background sync finish (it re-renders list screens when it pulls)."""
+    page.wait_for_timeout(300)
+    wait_gone(page, busy_text, timeout_ms)
+    page.wait_for_timeout(300)
 
 
 def has_text(page, text: str) -> bool:

@@ -54,6 +54,7 @@ def test_heic_has_its_own_code(tmp_path):
 def test_other_image_formats_are_refused(tmp_path):
     assert refused(encoded(marked(60, 40), "GIF"), tmp_path) == "unsupported_format"
     assert refused(encoded(marked(60, 40), "BMP"), tmp_path) == "unsupported_format"
+    assert refused(encoded(marked(60, 40), "AVIF"), tmp_path) == "unsupported_format"
 
 
 def test_truncated_jpeg_is_caught_by_decoding(tmp_path, big_jpeg):
@@ -147,3 +148,15 @@ def test_every_code_has_a_message_in_both_languages():
         set_language("zh-CN")
     with pytest.raises(ValueError):
         PhotoError("no_such_code")
+
+
+def test_limits_let_real_phone_photos_through():
+    from fieldapp.photos.source import check_dimensions
+
+    check_dimensions(8000, 6000, "JPEG")  # 48 MP sensor, full resolution
+    check_dimensions(9248, 6936, "JPEG")  # 64 MP
+    check_dimensions(12_000, 2_000, "JPEG")  # a panorama
+    check_dimensions(4000, 3000, "PNG")
+    with pytest.raises(PhotoError) as caught:
+        check_dimensions(8000, 6000, "PNG")  # no reduced-scale decode for PNG
+    assert caught.value.code == "bomb"

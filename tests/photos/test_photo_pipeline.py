@@ -6,6 +6,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from photo_samples import (
     GPS_IFD_TAG,
     encoded,
@@ -157,3 +159,32 @@ def test_cmyk_jpeg_is_converted_to_rgb(tmp_path):
     with Image.open(photo.path) as out:
         assert out.mode == "RGB"
     assert is_red(corners(photo.path)["top_left"])
+
+
+def test_multi_picture_jpeg_keeps_only_the_main_picture(tmp_path):
+    """Some phones write MPO (a JPEG with a second picture appended)."""
+    second = Image.new("RGB", (400, 300), (20, 20, 220))
+    mpo = encoded(marked(400, 300), "MPO", save_all=True, append_images=[second])
+    photo = process_photo(mpo, tmp_path)
+    with Image.open(photo.path) as out:
+        assert out.format == "JPEG" and getattr(out, "n_frames", 1) == 1
+    assert is_red(corners(photo.path)["top_left"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    width=st.integers(1, 2400),
+    height=st.integers(1, 2400),
+    orientation=st.sampled_from([None, 1, 2, 3, 4, 5, 6, 7, 8]),
+)
+def test_any_size_and_orientation_fits_the_box(tmp_path, width, height, orientation):
+    if max(width, height) / min(width, height) > 20:
+        return  # refused as bad_dimensions: covered in test_photo_errors
+    photo = process_photo(jpeg_bytes(marked(width, height), orientation=orientation), tmp_path)
+    upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    long_side = max(upright)
+    scale = min(1.0, 1600 / long_side)
+    assert max(photo.width, photo.height) == min(1600, long_side)
+    assert abs(photo.width - upright[0] * scale) <= 1 and abs(photo.height - upright[1] * scale) <= 1
+    with Image.open(photo.thumb_path) as thumb:
+        assert max(thumb.size) == min(320, max(photo.width, photo.height))

@@ -60,6 +60,7 @@ def test_name_that_is_not_a_sha256():
     body = jpeg_bytes(marked(32, 32))
     assert rejected(body, "../../etc/passwd") == ("not_sha256", 400)
     assert rejected(body, sha(body).upper()) == ("not_sha256", 400)
+    assert rejected(body, sha(body) + "\n") == ("not_sha256", 400)
 
 
 def test_too_large_is_413_before_anything_else():
@@ -76,9 +77,15 @@ def test_not_an_image_is_415(body):
     assert rejected(body) == ("not_image", 415)
 
 
-@pytest.mark.parametrize("image_format", ["PNG", "WEBP", "GIF"])
+@pytest.mark.parametrize("image_format", ["PNG", "WEBP", "GIF", "AVIF"])
 def test_other_formats_are_415(image_format):
     assert rejected(encoded(marked(64, 48), image_format)) == ("not_jpeg", 415)
+
+
+def test_multi_picture_jpeg_is_415():
+    """The appended pictures would be stored unchecked: only plain JPEG is kept."""
+    mpo = encoded(marked(64, 48), "MPO", save_all=True, append_images=[marked(64, 48)])
+    assert rejected(mpo) == ("not_jpeg", 415)
 
 
 def test_truncated_is_422():

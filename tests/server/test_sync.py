@@ -69,7 +69,9 @@ def test_same_field_greatest_hlc_wins_whatever_the_arrival_order(world: World) -
     now = int(time.time() * 1000)
     newer = b.op("household", hid, {"notes": "新"}, hlc=b.hlc(now + 5000))
     older = a.op("household", hid, {"notes": "旧"}, hlc=a.hlc(now + 1000))
-    assert [r["status"] for r in b.push([newer]) + a.push([older])] == ["applied", "applied"]
+    results = b.push([newer]) + a.push([older])
+    assert results == [{"op_id": newer["op_id"], "status": "applied"},
+                       {"op_id": older["op_id"], "status": "applied"}]
     change = by_id(a)[hid]
     assert change["record"]["notes"] == "新", (change, newer, older)
     assert change["field_hlc"]["notes"] == newer["hlc"]
@@ -132,7 +134,8 @@ def test_worker_cannot_move_a_household_out_of_scope(world: World, worker: ApiSe
 
 
 def test_author_must_be_the_caller(world: World, worker: ApiSession) -> None:
-    op = worker.op("household", new_id(), household(world.grids["A1"]), author=world.users["admin"]["user_id"])
+    someone_else = world.users["admin"]["user_id"]
+    op = worker.op("household", new_id(), household(world.grids["A1"]), author=someone_else)
     [result] = worker.push([op])
     assert result["status"] == "rejected" and result["reason"]["code"] == "author_mismatch"
 

@@ -6,8 +6,8 @@ each community, an admin. Base records are pushed by the admin.
 """
 from __future__ import annotations
 
-import io
 import hashlib
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,6 +103,7 @@ def _seed_records(w: World) -> None:
         w.ids["hh_A1"], w.grids["A1"], w.users["volunteer_a"]["user_id"])))
     results = admin.push(ops)
     assert all(r["status"] == "applied" for r in results), results
-    response = w.api["worker_a1"].client.put(f"/photos/{w.photo_sha}", content=w.photo,
-                                             headers={**w.api["worker_a1"].headers, "Content-Type": "image/jpeg"})
+    uploader = w.api["worker_a1"]
+    headers = {**uploader.headers, "Content-Type": "image/jpeg"}
+    response = uploader.client.put(f"/photos/{w.photo_sha}", content=w.photo, headers=headers)
     assert response.status_code == 201, response.text

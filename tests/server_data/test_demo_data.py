@@ -150,3 +150,35 @@ def test_benchmark_sizes_are_exact():
     assert (big.count("household"), big.count("diary_entry"), big.count("need")) == (500, 10_000, 2_000)
     for entity, _, fields in big.records[:: max(1, len(big.records) // 500)]:
         validate_record(entity, fields)
+
+
+def test_benchmark_ops_are_valid_operations():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.bench_server import make_ops
+    from fieldapp.domain.operation import Operation
+    from fieldapp.domain.records import validate_fields
+
+    demo = build_demo(households_per_grid=5, grid_count=1, entries=5, needs=1, today=TODAY)
+    households = [rid for e, rid, _ in demo.records if e == "household"]
+    ops = make_ops(demo.users[0].id, "bench-dev-1", demo.grids[0].id, households, 20)
+    assert len(ops) == 20 and len({op["op_id"] for op in ops}) == 20
+    assert [op["hlc"] for op in ops] == sorted(op["hlc"] for op in ops)
+    for raw in ops:
+        op = Operation.from_dict(raw)
+        validate_fields(op.entity, op.fields, creating=op.id not in households)
+
+
+def test_hand_offs_and_needs_passed_to_the_volunteer_as_errands(demo):
+    needs = by_entity(demo, "need")
+    events = list(by_entity(demo, "need_event").values())
+    volunteer = next(u for u in demo.users if u.role == Role.VOLUNTEER)
+    handed = [e for e in events if e["kind"] == "handed_off"]
+    assert handed and all(needs[e["need_id"]]["owner_id"] == e["to_user_id"] for e in handed)
+    linked = [e for e in by_entity(demo, "errand").values() if e.get("need_id")]
+    assert len(linked) >= 3
+    for errand in linked:
+        assert needs[errand["need_id"]]["assignee_id"] == volunteer.id
+        assert any(e["kind"] == "assigned_errand" and e["need_id"] == errand["need_id"] for e in events)

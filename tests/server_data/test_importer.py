@@ -114,6 +114,7 @@ BAD_ROWS = [  # (what is wrong, the row, the column reported, words the reason m
     ("bad member year", bad({10: "张秀英/配偶/五三年"}), "成员(第1人)", "出生年份"),
     ("too many member parts", bad({10: "张秀英/配偶/1953/139/x"}), "成员(第1人)", "格式应为"),
     ("head name too long", bad({5: "长" * 51}), "户主姓名", "太长"),
+    ("birth year not the ID's", bad({7: GOOD_ID, 8: "1950"}), "出生年份", "身份证号中的出生年份（1946）"),
 ]
 
 
@@ -198,3 +199,24 @@ def test_committed_templates_match_the_generator():
     assert example == template_csv(examples=True)
     book = load_workbook(folder / "households-template.xlsx")
     assert [c.value for c in book["住户"][1]] == HEADERS
+
+
+def test_a_title_row_above_the_header_is_allowed_and_row_numbers_stay_excel_numbers(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["幸福社区住户登记表"])
+    sheet.append(HEADERS)
+    sheet.append(GOOD_ROWS[0])
+    sheet.append(bad({5: ""}))
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    result = parse_households(path, GRIDS)
+    assert [str(e) for e in result.errors] == ["第4行 户主姓名: 必填"]
+    assert [r["head_name"] for r in result.records] == ["王桂兰"]
+
+
+def test_birth_year_is_read_from_a_full_id_number_when_left_empty(tmp_path):
+    row = bad({7: GOOD_ID, 8: ""})
+    result = parse_households(write_xlsx(tmp_path / "a.xlsx", [row]), GRIDS)
+    assert result.errors == []
+    assert result.records[0]["members"][0]["birth_year"] == 1946

@@ -117,3 +117,20 @@ def test_sync_status_shows_rejections_and_conflicts(services):
     assert services.sync.sync_status().pending_ops == 1 and services.sync.sync_status().conflicts == []
     services.sync.dismiss_rejected(op["op_id"])
     assert services.sync.sync_status().rejected == []
+
+
+def test_comments_are_staff_only(tmp_path, services):
+    household = services.households.save_household({"address": address(), "head_name": "陈"})
+    entry = services.diary.record_visit(household["id"], "regular", "走访").entry
+    with pytest.raises(ValidationError) as err:
+        services.comments.add_comment(entry["id"], "写得好")
+    assert err.value.code == "forbidden"
+    coordinator = {**WORKER, "id": "00000000-0000-4000-8000-0000000000ee", "role": "coordinator"}
+    desk = Services.open(tmp_path / "desk", coordinator, token="t")
+    desk.store.apply_remote(pulled("diary_entry", entry["id"], {k: v for k, v in entry.items() if k != "id"}))
+    with pytest.raises(ValidationError) as err:
+        desk.comments.add_comment(entry["id"], "   ")
+    assert err.value.code == "required"
+    desk.comments.add_comment(entry["id"], "记录详细，继续保持")
+    assert [c["text"] for c in desk.comments.comments_for(entry["id"])] == ["记录详细，继续保持"]
+    desk.close()

@@ -190,3 +190,21 @@ def test_meta_roundtrip_and_delete(store):
     assert store.get_meta("session") == {"token": "t", "名字": "王"}
     store.set_meta("session", None)
     assert store.get_meta("session", "gone") == "gone"
+
+
+def test_a_pull_page_and_its_cursor_are_one_commit(store):
+    ids = [new_id() for _ in range(3)]
+    page = [remote_change("household", r, household(f"户{i}"), OTHER_DEVICE_STAMP) for i, r in enumerate(ids)]
+    journal = store.path / "journal.log"
+    lines_before = journal.read_text(encoding="utf-8").count("\n")
+    store.apply_remote_many(page, {"pull_cursor": 17})
+    assert journal.read_text(encoding="utf-8").count("\n") == lines_before + 1
+    assert [store.get("household", r)["head_name"] for r in ids] == ["户0", "户1", "户2"]
+    assert store.get_meta("pull_cursor") == 17
+    assert store.get_meta("hlc") == OTHER_DEVICE_STAMP, "the newest pulled stamp is observed"
+
+
+def test_unknown_entities_in_a_pull_are_ignored(store):
+    store.apply_remote({"entity": "spaceship", "id": new_id(), "record": {}, "field_hlc": {}})
+    store.apply_remote_many([{"entity": "household"}])  # no id: skipped, not a crash
+    assert store.count("household") == 0

@@ -84,6 +84,7 @@ def test_revoked_token_stops_cleanly_with_data_intact(server, tmp_path: Path) ->
         ApiClient(server.base_url, token=device.client.token).logout()  # revoked elsewhere
         report = device.sync()
         assert report.auth_required and report.error == "login_needed" and report.pushed == 0
+        assert report.status == "login_needed"
         assert device.store.pending_count() == 1
         assert device.store.get("household", household)["head_name"] == "周大娘"
         device.client.login("worker1", "demo1234", "phone-a")
@@ -166,12 +167,40 @@ def test_photos_upload_after_data_and_refusals_are_not_retried(server, tmp_path:
             "household_id": household, "grid_id": device.grid_id, "worker_id": device.user["id"],
             "visited_at": now_iso(), "kind": "regular",
             "photos": [{"sha256": good.sha256, "consent": True}]})], device.user["id"], photos=[good, liar])
-        report = device.sync()
+        events: list[Progress] = []
+        report = device.sync(on_progress=events.append)
         assert report.pushed == 2 and report.photos_uploaded == 1
+        phases = [e.phase for e in events]
+        assert phases == sorted(phases, key=["push", "pull", "photos", "done"].index) and phases[-1] == "done"
+        photo_events = [e for e in events if e.phase == "photos"]
+        assert [(e.done, e.total) for e in photo_events] == [(1, 2), (2, 2)]
+        assert photo_events[-1].bytes_done == photo_events[-1].bytes_total == good.bytes + liar.bytes
         assert report.photo_errors == [{"sha256": liar.sha256, "code": "hash_mismatch"}]
         assert device.client.get_photo(good.sha256) == good.path.read_bytes()
         assert device.store.pending_photos() == [liar.sha256]  # kept, shown, not retried
         again = device.sync()
         assert again.ok and again.photo_errors == [] and again.requests == 1
+    finally:
+        device.close()
+
+
+def test_cancel_mid_push_then_resume(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a", batch_size=50)
+    try:
+        household = new_household(device, "冯大爷")
+        entries = [new_entry(device, household, f"第{i}次") for i in range(199)]
+        cancel = asyncio.Event()
+
+        def after_two_batches(progress: Progress) -> None:
+            if progress.phase == "push" and progress.done >= 100:
+                cancel.set()
+
+        first = device.sync(on_progress=after_two_batches, cancel=cancel)
+        assert first.cancelled and first.pushed == 100 and first.pulled == 0 and first.status == "cancelled"
+        assert device.store.pending_count() == 100
+        second = device.sync()
+        assert second.ok and second.pushed == 100 and second.duplicates == 0
+        held = server_records(server.base_url)
+        assert all(("diary_entry", e) in held for e in entries)
     finally:
         device.close()

@@ -56,7 +56,7 @@ def build(ctx: AppContext) -> ft.Control:
 
     body: list[ft.Control] = [
         ft.Row(
-            [status, handling, grid, overdue, w.primary_button(ctx.t("desk.apply"), apply, ft.Icons.SEARCH)],
+            [status, handling, grid, overdue, c.button(ctx.t("desk.apply"), apply, ft.Icons.SEARCH)],
             wrap=True,
         )
     ]
@@ -88,6 +88,7 @@ def _table(ctx: AppContext, items: list[dict[str, Any]]) -> ft.Control:
             "desk.col.deadline",
             "desk.col.owner",
             "desk.col.assignee",
+            "desk.col.open",
         )
     ]
     rows, colors = [], []
@@ -106,11 +107,16 @@ def _table(ctx: AppContext, items: list[dict[str, Any]]) -> ft.Control:
                 c.text(deadline, 170, red),
                 c.text(n["owner_name"], 80),
                 c.text(n["assignee_name"], 80),
+                _open_button(ctx, f"/desk/needs/{n['id']}"),
             ]
         )
         colors.append(ft.Colors.RED_50 if n["overdue"] else None)
     opens = [lambda _e, n=n: ctx.navigate(f"/desk/needs/{n['id']}") for n in items]
     return c.table(columns, rows, opens, colors)
+
+
+def _open_button(ctx: AppContext, route: str) -> ft.Control:
+    return ft.TextButton(ctx.t("desk.open"), on_click=lambda _e: ctx.navigate(route))
 
 
 # ------------------------------------------------------------------ one need
@@ -166,8 +172,8 @@ def _follow_up(ctx: AppContext, need: dict[str, Any]) -> ft.Control:
 def _actions(ctx: AppContext, need: dict[str, Any], people: list[dict[str, Any]]) -> ft.Control:
     """Radio buttons, not drop-downs: every choice visible at once, one click each."""
     action = ft.RadioGroup(value="hand_off", content=ft.Row(
-        [ft.Radio(value=a, label=ctx.t(f"desk.action.{a}")) for a in ACTIONS], wrap=True))
-    targets = ft.RadioGroup(content=ft.Row([], wrap=True))
+        [ft.Radio(value=a, label=ctx.t(f"desk.action.{a}")) for a in ACTIONS], spacing=16))
+    targets = ft.RadioGroup(content=ft.Row([], spacing=16, scroll=ft.ScrollMode.AUTO))
     target_box = ft.Column([w.muted(ctx.t("desk.need.target")), targets], spacing=2)
     errand_type = ft.Dropdown(label=ctx.t("desk.need.errand_type"), width=200, value=ErrandType.OTHER.value,
                               visible=False,
@@ -198,13 +204,13 @@ def _actions(ctx: AppContext, need: dict[str, Any], people: list[dict[str, Any]]
     fill_targets()
     return w.section(ctx.t("desk.need.actions"), [
         action, target_box, ft.Row([errand_type, note], wrap=True),
-        w.primary_button(ctx.t("desk.need.do"), submit, ft.Icons.SEND)])
+        c.button(ctx.t("desk.need.do"), submit, ft.Icons.SEND)])
 
 
 def _history(ctx: AppContext, events: list[dict[str, Any]], errands: list[dict[str, Any]]) -> ft.Control:
     lines: list[ft.Control] = []
     for e in events:
-        who = e.get("actor_name", "") + (" → " + e["to_name"] if e.get("to_name") else "")
+        who = e.get("actor_name", "") + (" ＞ " + e["to_name"] if e.get("to_name") else "")
         lines.append(
             ft.Text(
                 f"{datetime_text(ctx.language, e['at'])}  {ctx.t('need_event.' + e['kind'])}  {who}"

@@ -17,11 +17,31 @@ AXIS = (120, 120, 120)
 
 
 @lru_cache(maxsize=8)
-def font(size: int) -> ImageFont.ImageFont:
-    try:
-        return ImageFont.truetype(str(FONT), size)
-    except OSError:
-        return ImageFont.load_default()
+def font(size: int, latin: bool = False) -> ImageFont.ImageFont:
+    """The bundled CJK font has no Latin digits: those use Pillow's own font."""
+    if not latin:
+        try:
+            return ImageFont.truetype(str(FONT), size)
+        except OSError:
+            pass
+    return ImageFont.load_default(size)
+
+
+def write(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, size: int,
+          fill: tuple[int, int, int] = (50, 50, 50)) -> None:
+    """Text in runs: ASCII with the Latin font, the rest with the CJK font."""
+    x, y = xy
+    runs: list[tuple[bool, str]] = []
+    for char in text:
+        latin = ord(char) < 128
+        if runs and runs[-1][0] == latin:
+            runs[-1] = (latin, runs[-1][1] + char)
+        else:
+            runs.append((latin, char))
+    for latin, run in runs:
+        face = font(size, latin)
+        draw.text((x, y), run, fill=fill, font=face)
+        x += draw.textlength(run, font=face)
 
 
 def bar_chart(labels: list[str], series: list[tuple[str, list[float]]], title: str,
@@ -30,14 +50,14 @@ def bar_chart(labels: list[str], series: list[tuple[str, list[float]]], title: s
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     left, top, bottom, right = 56, 44, height - 48, width - 16
-    draw.text((left, 10), title, fill=(30, 30, 30), font=font(18))
+    write(draw, (left, 10), title, 18, (30, 30, 30))
     peak = max([v for _, values in series for v in values] + [1.0 if percent else 1])
     peak = 1.0 if percent else peak * 1.1
     for step in range(5):
         y = bottom - (bottom - top) * step / 4
         draw.line([(left, y), (right, y)], fill=(230, 230, 230))
         value = peak * step / 4
-        draw.text((6, y - 8), f"{value * 100:.0f}%" if percent else f"{value:.0f}", fill=AXIS, font=font(12))
+        write(draw, (6, y - 8), f"{value * 100:.0f}%" if percent else f"{value:.0f}", 12, AXIS)
     draw.line([(left, top), (left, bottom), (right, bottom)], fill=AXIS)
     group = (right - left) / max(len(labels), 1)
     bar = max(4.0, group * 0.7 / max(len(series), 1))
@@ -47,7 +67,7 @@ def bar_chart(labels: list[str], series: list[tuple[str, list[float]]], title: s
             value = values[index] if index < len(values) else 0
             y = bottom - (bottom - top) * min(value / peak, 1.0)
             draw.rectangle([x0 + s * bar, y, x0 + (s + 1) * bar - 2, bottom], fill=COLORS[s % len(COLORS)])
-        draw.text((x0, bottom + 6), name[:8], fill=(50, 50, 50), font=font(13))
+        write(draw, (x0, bottom + 6), name[:8], 13)
     _legend(draw, series, right)
     out = io.BytesIO()
     image.save(out, "PNG")
@@ -58,5 +78,5 @@ def _legend(draw: ImageDraw.ImageDraw, series: list[tuple[str, list[float]]], ri
     x = right - 150 * len(series)
     for s, (name, _) in enumerate(series):
         draw.rectangle([x, 14, x + 14, 28], fill=COLORS[s % len(COLORS)])
-        draw.text((x + 20, 12), name, fill=(50, 50, 50), font=font(13))
+        write(draw, (x + 20, 12), name, 13)
         x += 150

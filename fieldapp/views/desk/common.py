@@ -147,3 +147,13 @@ def dropdown(
 
 def field(ctx: AppContext, label_key: str, value: str = "", width: float = 140) -> ft.TextField:
     return ft.TextField(label=ctx.t(label_key), value=value, width=width, dense=True)
+
+
+def button(label: str, on_click: Callable, icon: str | None = None) -> ft.Control:
+    """A filled button that can sit in a wrapping Row (the shared
+    widgets.primary_button sets a height and `expand`, which a Wrap refuses)."""
+    return ft.FilledButton(content=label, icon=icon, on_click=on_click)
+
+
+def outlined(label: str, on_click: Callable, icon: str | None = None) -> ft.Control:
+    return ft.OutlinedButton(content=label, icon=icon, on_click=on_click)

@@ -11,7 +11,7 @@ from fieldapp.views.format import datetime_text
 
 def build(ctx: AppContext) -> ft.Control:
     data = c.attempt(ctx, lambda: c.desk(ctx).devices())
-    body: list[ft.Control] = [ft.Row([w.secondary_button(ctx.t("desk.refresh"), lambda _e: ctx.refresh(),
+    body: list[ft.Control] = [ft.Row([c.outlined(ctx.t("desk.refresh"), lambda _e: ctx.refresh(),
                                                          ft.Icons.REFRESH)])]
     if data is not None:
         columns = [ctx.t(k) for k in ("desk.col.person", "desk.col.role", "desk.col.last_sync",

@@ -46,12 +46,12 @@ def build(ctx: AppContext) -> ft.Control:
 
     exports = ft.Row([
         start, end,
-        w.primary_button(ctx.t("desk.excel.export_entries"), on_download("entries"), ft.Icons.DOWNLOAD),
-        w.primary_button(ctx.t("desk.excel.export_figures"), on_download("figures"), ft.Icons.DOWNLOAD),
+        c.button(ctx.t("desk.excel.export_entries"), on_download("entries"), ft.Icons.DOWNLOAD),
+        c.button(ctx.t("desk.excel.export_figures"), on_download("figures"), ft.Icons.DOWNLOAD),
     ], wrap=True, spacing=8)
     imports = ft.Row([
-        w.secondary_button(ctx.t("desk.excel.template"), on_download("template"), ft.Icons.DESCRIPTION),
-        w.primary_button(ctx.t("desk.excel.import"), upload, ft.Icons.UPLOAD_FILE),
+        c.outlined(ctx.t("desk.excel.template"), on_download("template"), ft.Icons.DESCRIPTION),
+        c.button(ctx.t("desk.excel.import"), upload, ft.Icons.UPLOAD_FILE),
     ], spacing=8)
     body = [w.section(ctx.t("desk.excel.export_title"), [exports]),
             w.section(ctx.t("desk.excel.import_title"), [w.muted(ctx.t("desk.excel.import_help")), imports,

@@ -24,7 +24,7 @@ def build(ctx: AppContext) -> ft.Control:
         state.update(start=(start.value or "").strip(), end=(end.value or "").strip())
         ctx.refresh()
 
-    search = w.primary_button(ctx.t("desk.apply"), apply, ft.Icons.SEARCH)
+    search = c.button(ctx.t("desk.apply"), apply, ft.Icons.SEARCH)
     body: list[ft.Control] = [ft.Row([start, end, search]), w.muted(ctx.t("desk.fig.definitions"))]
     report = c.attempt(ctx, lambda: c.desk(ctx).figures(state["start"], state["end"]), start)
     if report is not None:

@@ -27,7 +27,7 @@ def build(ctx: AppContext) -> ft.Control:
 
     data = c.attempt(ctx, lambda: c.desk(ctx).register(state["tag"] or None, overdue=state["overdue"]))
     body: list[ft.Control] = [
-        ft.Row([tag_filter, overdue, w.primary_button(ctx.t("desk.apply"), apply, ft.Icons.SEARCH)])
+        ft.Row([tag_filter, overdue, c.button(ctx.t("desk.apply"), apply, ft.Icons.SEARCH)])
     ]
     if data is not None:
         body.append(w.muted(ctx.t("desk.register.count", n=len(data["items"]))))
@@ -119,7 +119,7 @@ def _settings(ctx: AppContext) -> ft.Control:
         [
             w.muted(ctx.t("desk.settings.help")),
             ft.Row(list(per_tag.values()), wrap=True, spacing=8),
-            ft.Row([regular, quota, w.primary_button(ctx.t("desk.save"), save, ft.Icons.SAVE)], spacing=8),
+            ft.Row([regular, quota, c.button(ctx.t("desk.save"), save, ft.Icons.SAVE)], spacing=8),
         ],
     )
 

@@ -26,7 +26,7 @@ def build(ctx: AppContext) -> ft.Control:
         ft.Row(
             list(controls.values())
             + [
-                w.primary_button(
+                c.button(
                     ctx.t("desk.apply"), lambda _e: _apply(ctx, state, controls), ft.Icons.SEARCH
                 ),
                 ft.TextButton(ctx.t("desk.clear"), on_click=lambda _e: _clear(ctx, state)),
@@ -131,6 +131,7 @@ def _table(ctx: AppContext, items: list[dict[str, Any]]) -> ft.Control:
             "desk.col.notes",
             "desk.col.needs",
             "desk.col.comments",
+            "desk.col.open",
         )
     ]
     rows = [
@@ -144,11 +145,16 @@ def _table(ctx: AppContext, items: list[dict[str, Any]]) -> ft.Control:
             c.text(i["notes"], 260),
             c.text(i["need_count"] or ""),
             c.text(i["comment_count"] or ""),
+            _open_button(ctx, f"/desk/entries/{i['id']}"),
         ]
         for i in items
     ]
     opens = [lambda _e, i=i: ctx.navigate(f"/desk/entries/{i['id']}") for i in items]
     return c.table(columns, rows, opens)
+
+
+def _open_button(ctx: AppContext, route: str) -> ft.Control:
+    return ft.TextButton(ctx.t("desk.open"), on_click=lambda _e: ctx.navigate(route))
 
 
 # ------------------------------------------------------------------ one entry
@@ -243,5 +249,5 @@ def _comments(ctx: AppContext, entry_id: str, comments: list[dict[str, Any]]) ->
 
     return w.section(
         ctx.t("desk.entry.comments"),
-        [*shown, box, w.primary_button(ctx.t("desk.entry.send"), send, ft.Icons.SEND)],
+        [*shown, box, c.button(ctx.t("desk.entry.send"), send, ft.Icons.SEND)],
     )
