@@ -112,7 +112,7 @@ def build_archive(ctx: AppContext) -> ft.Control:
             ft.Text(address_text(household.get("address"))),
             ft.Text(since_visit_text(ctx.language, days)),
             ft.Row([w.tag_chip(ctx.t("tag." + t)) for t in archive.tags], wrap=True, spacing=4),
-            ft.Row(actions, wrap=True),
+            ft.Row(actions),
             w.section(ctx.t("household.members"), member_rows(ctx, household)),
             w.section(ctx.t("household.open_needs"), need_rows(ctx, archive.open_needs)),
             w.section(ctx.t("household.photos"), [photo_strip(ctx, archive.photos)]),

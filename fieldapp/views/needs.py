@@ -193,7 +193,7 @@ class NeedActions:
                     icon=ft.Icons.LOCK,
                 )
             )
-        return ft.Column([ft.Row(buttons, wrap=True, spacing=8), self.panel], spacing=8)
+        return ft.Column([*buttons, self.panel], spacing=8)  # a wrapping row of buttons renders grey
 
     def run(self, step: Callable[[], Any], field: ft.Control | None = None) -> None:
         try:

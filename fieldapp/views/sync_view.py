@@ -121,13 +121,8 @@ def conflict_row(ctx: AppContext, conflict: dict[str, Any]) -> ft.Control:
                 ),
                 ft.Text(f"{ctx.t('sync.keep_mine')}: {conflict.get('mine')}"),
                 ft.Text(f"{ctx.t('sync.keep_theirs')}: {conflict.get('theirs')}"),
-                ft.Row(
-                    [
-                        w.secondary_button(ctx.t("sync.keep_mine"), lambda _e: keep("mine")),
-                        w.secondary_button(ctx.t("sync.keep_theirs"), lambda _e: keep("theirs")),
-                    ],
-                    wrap=True,
-                ),
+                w.secondary_button(ctx.t("sync.keep_mine"), lambda _e: keep("mine")),
+                w.secondary_button(ctx.t("sync.keep_theirs"), lambda _e: keep("theirs")),
             ],
             spacing=4,
         )

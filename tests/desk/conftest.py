@@ -7,3 +7,5 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+from tests.support.fixtures import database_url  # noqa: E402, F401  (module scope: sqlite, postgresql)

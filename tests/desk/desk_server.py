@@ -57,12 +57,12 @@ class DeskWorld:
         self.server.stop()
 
 
-def start_world(data_dir: Path) -> DeskWorld:
-    server = start_server(data_dir)
+def start_world(data_dir: Path, db_url: str | None = None) -> DeskWorld:
+    server = start_server(data_dir, db_url)
     try:
         made = {}
         for username, role, name, community, grids in USERS:
-            made[username] = create_user(data_dir, None, username, PASSWORD, role, name, community, grids)
+            made[username] = create_user(data_dir, db_url, username, PASSWORD, role, name, community, grids)
         ids = {u: m["user_id"] for u, m in made.items()}
         grid_ids = (made["k1"]["community_id"], made["w1"]["grid_ids"][0], made["w2"]["grid_ids"][0])
         data = dataset.build(ids["w1"], ids["w2"], ids=grid_ids)

@@ -1,4 +1,4 @@
-"""The desk API against a real server process (SQLite file in a tmp dir),
+"""The desk API against a real server process (SQLite file in a tmp dir, and PostgreSQL),
 seeded through the real sync push by the workers themselves."""
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> DeskWorld:
-    desk = start_world(tmp_path_factory.mktemp("desk-api"))
+def world(database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> DeskWorld:
+    """On SQLite, and on PostgreSQL when PEOPLE_DIARY_PG_URL is set (skipped otherwise)."""
+    desk = start_world(tmp_path_factory.mktemp("desk-api"), database_url)
     yield desk
     desk.close()
 

@@ -156,3 +156,34 @@ def test_journal_lines_are_single_commits(tmp_path):
     assert tables == ["household", "meta", "outbox"]
     assert sum(1 for change in last if change[0] == "outbox") == 2
     store.close()
+
+
+def test_disk_full_mid_line_leaves_no_fragment(tmp_path, monkeypatch):
+    """ENOSPC after half a line: the commit fails, nothing changes in memory or on
+    disk, and the next save (space freed) starts on a clean line."""
+    import errno
+
+    store = open_store(tmp_path, USER)
+    kept = new_id()
+    store.write_local([("household", kept, household("留"))], USER)
+    size = (store.path / "journal.log").stat().st_size
+    real_write = os.write
+
+    def half_then_full(fd, data):
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(journal_module.os, "write", half_then_full)
+    lost = new_id()
+    with pytest.raises(OSError):
+        store.write_local([("household", lost, household("失"))], USER)
+    monkeypatch.setattr(journal_module.os, "write", real_write)
+    assert (store.path / "journal.log").stat().st_size == size
+    assert store.get("household", lost) is None and store.pending_count() == 1
+    after = new_id()
+    store.write_local([("household", after, household("后"))], USER)
+    store.close()
+    again = open_store(tmp_path, USER)
+    assert again.storage.dropped_bytes == 0
+    assert {h["head_name"] for h in again.all("household")} == {"留", "后"}
+    again.close()

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from fieldapp.store import Store, open_store
 from fieldapp.sync import ApiClient, RetryPolicy, SyncEngine, SyncReport
@@ -90,3 +94,24 @@ def server_records(base_url: str, username: str = "coordinator1") -> dict[tuple[
 
 def store_records(store: Store, entities: tuple[str, ...]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(entity, r["id"]): r for entity in entities for r in store.all(entity)}
+
+
+@dataclass
+class Processed:
+    sha256: str
+    path: Path
+    thumb_path: Path
+    width: int
+    height: int
+    bytes: int
+
+
+def make_photo(folder: Path, color: str, sha: str | None = None) -> Processed:
+    """A small JPEG registered like fieldapp.photos' ProcessedPhoto; `sha` may lie about it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), color).save(buffer, "JPEG", quality=80)
+    data = buffer.getvalue()
+    digest = sha or hashlib.sha256(data).hexdigest()
+    path = folder / f"{digest}.jpg"
+    path.write_bytes(data)
+    return Processed(digest, path, path, 64, 48, len(data))

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import io
 import time
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
 from sync_helpers import (
     edit,
     login_device,
+    make_photo,
     new_entry,
     new_household,
     now_iso,
@@ -137,31 +134,11 @@ def test_too_large_batch_is_halved(server, tmp_path: Path) -> None:
         device.close()
 
 
-@dataclass
-class Processed:
-    sha256: str
-    path: Path
-    thumb_path: Path
-    width: int
-    height: int
-    bytes: int
-
-
-def _photo(folder: Path, color: str, sha: str | None = None) -> Processed:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), color).save(buffer, "JPEG", quality=80)
-    data = buffer.getvalue()
-    digest = sha or hashlib.sha256(data).hexdigest()
-    path = folder / f"{digest}.jpg"
-    path.write_bytes(data)
-    return Processed(digest, path, path, 64, 48, len(data))
-
-
 def test_photos_upload_after_data_and_refusals_are_not_retried(server, tmp_path: Path) -> None:
     device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
     try:
-        good = _photo(tmp_path, "red")
-        liar = _photo(tmp_path, "blue", sha="0" * 64)  # bytes do not match the name
+        good = make_photo(tmp_path, "red")
+        liar = make_photo(tmp_path, "blue", sha="0" * 64)  # bytes do not match the name
         household = new_household(device, "郑大爷")
         device.store.write_local([("diary_entry", str(uuid.uuid4()), {
             "household_id": household, "grid_id": device.grid_id, "worker_id": device.user["id"],

@@ -13,7 +13,17 @@ from typing import Any
 
 import pytest
 from fault_proxy import FaultProxy
-from sync_helpers import Device, edit, login_device, new_entry, new_household, server_records, store_records
+from sync_helpers import (
+    Device,
+    edit,
+    login_device,
+    make_photo,
+    new_entry,
+    new_household,
+    now_iso,
+    server_records,
+    store_records,
+)
 
 from fieldapp.sync import ApiClient, LoginFailed, Unreachable
 from server.config import SQLITE_FILE
@@ -96,6 +106,12 @@ def test_faults_deliver_each_op_once_and_devices_converge(server, tmp_path: Path
         sync_until_done(worker)
         sync_until_done(coordinator)
         ops = write_work(worker, "网格员", shared) + write_work(coordinator, "专干", shared)
+        photo = make_photo(tmp_path, "green")
+        visit = {"household_id": shared, "grid_id": worker.grid_id, "worker_id": worker.user["id"],
+                 "visited_at": now_iso(), "kind": "regular",
+                 "photos": [{"sha256": photo.sha256, "consent": True}]}
+        worker.store.write_local([("diary_entry", str(uuid.uuid4()), visit)], worker.user["id"],
+                                 photos=[photo])
         reports = []
         for _ in range(2):  # interleaved, so each device pulls what the other pushed
             reports += sync_until_done(worker) + sync_until_done(coordinator)
@@ -113,6 +129,8 @@ def test_faults_deliver_each_op_once_and_devices_converge(server, tmp_path: Path
         entries = [op["id"] for op in ops if op["entity"] == "diary_entry"]
         held = record_ids(db_file, "diary_entry")
         assert len(held) == len(set(held)) and set(entries) <= set(held) and len(entries) == 48
+        assert worker.store.pending_photos() == []
+        assert coordinator.client.get_photo(photo.sha256) == photo.path.read_bytes()
 
         worker_view = server_records(server.base_url, "worker1")
         coordinator_view = server_records(server.base_url, "coordinator1")
