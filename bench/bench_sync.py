@@ -62,33 +62,6 @@ def raw_pull(base_url: str, token: str, limit: int) -> tuple[int, float]:
                 return total, time.perf_counter() - started
 
 
-def add_batched_apply(store: Any) -> bool:
-    """Bench-only preview of the proposed `Store.apply_remote_many(changes)`: one durable
-    commit per pulled page instead of one per change. Built on the store's private
-    staging helpers, so it is skipped if they change; the engine uses the real method
-    as soon as the store offers it."""
-    try:
-        from fieldapp.store.store import _Tx
-    except ImportError:
-        return False
-    if not all(hasattr(store, n) for n in ("_stage_remote", "_observe", "_commit")):
-        return False
-
-    def apply_remote_many(changes: list[dict[str, Any]]) -> None:
-        with store._lock:
-            tx = _Tx(store)
-            stamps = []
-            for change in changes:
-                store._stage_remote(tx, change["entity"], change["id"], change)
-                stamps += [s for s in (change.get("field_hlc") or {}).values() if isinstance(s, str)]
-            if stamps:
-                store._observe(tx, max(stamps))
-            store._commit(tx)
-
-    store.apply_remote_many = apply_remote_many
-    return True
-
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -107,14 +80,10 @@ def bench(args: argparse.Namespace) -> None:
             server.stop()
 
 
-def initial_sync(client: ApiClient, user_id: str, folder: Path, limit: int,
-                 batched: bool) -> tuple[Any, float]:
+def initial_sync(client: ApiClient, user_id: str, folder: Path, limit: int) -> tuple[Any, float]:
     """One initial sync into a fresh store; (report, seconds). The store is left open
     (report.store, report.engine) for the runs that follow."""
     store = open_store(folder, user_id, device_id="bench-" + folder.name)
-    if batched and not add_batched_apply(store):
-        store.close()
-        return None, 0.0
     engine = SyncEngine(store, client, pull_limit=limit)
     started = time.perf_counter()
     report = asyncio.run(engine.run())
@@ -132,28 +101,19 @@ def run_figures(base_url: str, app_dir: Path, args: argparse.Namespace) -> None:
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores, shared)")
     client = ApiClient(base_url)
     login = client.login("worker1", DEMO_PASSWORD, "bench-phone")
-    raw, as_is, batched = [], [], []
+    raw, synced = [], []
     last = None
-    for run in range(args.repeat):  # interleaved, so machine load hits every variant alike
+    for run in range(args.repeat):  # interleaved, so machine load hits both alike
         pulled, seconds = raw_pull(base_url, login.token, args.limit)
         raw.append(pulled / seconds)
-        report, seconds = initial_sync(client, login.user["id"], app_dir / f"asis{run}", args.limit, False)
-        as_is.append(report.pulled / seconds)
+        report, seconds = initial_sync(client, login.user["id"], app_dir / f"run{run}", args.limit)
+        synced.append(report.pulled / seconds)
         if last is not None:
             last.store.close()
         last = report
-        if args.preview_batched:
-            folder = app_dir / f"batched{run}"
-            preview, seconds = initial_sync(client, login.user["id"], folder, args.limit, True)
-            if preview is not None:
-                batched.append(preview.pulled / seconds)
-                preview.store.close()
     print(rate_line(f"raw pull pages, no store (limit {args.limit})", raw, pulled))
     label = f"initial sync into the store ({last.requests} requests, ok={last.ok})"
-    print(rate_line(label, as_is, last.pulled))
-    if batched:
-        print(rate_line("initial sync, PREVIEW of a batched store apply (one commit per page)", batched,
-                        last.pulled))
+    print(rate_line(label, synced, last.pulled))
 
     store, engine = last.store, last.engine
     idle = []
@@ -191,8 +151,6 @@ def main() -> None:
     parser.add_argument("--idle-runs", type=int, default=30)
     parser.add_argument("--repeat", type=int, default=3, help="initial-sync runs per variant")
     parser.add_argument("--push", type=int, default=2000)
-    parser.add_argument("--no-preview", dest="preview_batched", action="store_false",
-                        help="skip the preview of a batched store apply")
     args = parser.parse_args()
     args.households, args.entries, args.needs = (100, 2000, 400) if args.small else (500, 10_000, 2000)
     bench(args)

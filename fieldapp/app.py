@@ -207,7 +207,8 @@ class Shell:
         if state == "idle" and pending:
             state = "pending"
         if pending:
-            label = self.ctx.t("sync.state.pending", n=pending) if state == "pending" else f"{label} · {pending}"
+            pending_label = self.ctx.t("sync.state.pending", n=pending)
+            label = pending_label if state == "pending" else f"{label} · {pending}"
         icon, color = SYNC_ICONS.get(state, SYNC_ICONS["idle"])
         return [ft.Icon(icon, color=color), ft.Text(label)]
 

@@ -26,6 +26,7 @@ from fieldapp.domain.records import validate_fields
 
 from .config import Settings
 from .db import schema as s
+from .db import write_session
 from .timeutil import ago_iso, iso, now, now_iso
 
 _hasher = PasswordHasher()
@@ -98,17 +99,20 @@ def login(session: Session, settings: Settings, username: str, password: str, de
     """Check the password; returns (token, expires_at, user). Raises LoginRefused."""
     _check_rate(session, settings, username, address)
     row = session.execute(select(s.users).where(s.users.c.username == username)).first()
-    if not _password_ok(row.password_hash if row else _DUMMY_HASH, password) or row is None or not row.active:
-        session.execute(s.login_failures.insert().values(username=username[:64], address=address[:64],
-                                                         at=now_iso()))
-        session.commit()
-        raise LoginRefused("bad_credentials", 401)
-    session.execute(delete(s.login_failures).where(s.login_failures.c.username == username))
-    token = secrets.token_urlsafe(32)
-    expires_at = iso(now() + timedelta(days=settings.token_days))
-    session.execute(s.tokens.insert().values(token_sha256=token_digest(token), user_id=row.id,
-                                             device=device, created_at=now_iso(), expires_at=expires_at))
-    session.commit()
+    ok = _password_ok(row.password_hash if row else _DUMMY_HASH, password) and row is not None and row.active
+    session.rollback()  # end the read; the writes below are their own short transaction
+    with write_session(session.get_bind()) as writer:
+        if not ok:
+            writer.execute(s.login_failures.insert().values(username=username[:64], address=address[:64],
+                                                            at=now_iso()))
+            writer.commit()
+            raise LoginRefused("bad_credentials", 401)
+        writer.execute(delete(s.login_failures).where(s.login_failures.c.username == username))
+        token = secrets.token_urlsafe(32)
+        expires_at = iso(now() + timedelta(days=settings.token_days))
+        writer.execute(s.tokens.insert().values(token_sha256=token_digest(token), user_id=row.id,
+                                                device=device, created_at=now_iso(), expires_at=expires_at))
+        writer.commit()
     return token, expires_at, user_public(row)
 
 
@@ -136,9 +140,11 @@ def _parse_time(text: str) -> datetime:
 
 
 def revoke(session: Session, token: str) -> None:
-    session.execute(update(s.tokens).where(s.tokens.c.token_sha256 == token_digest(token),
-                                           s.tokens.c.revoked_at.is_(None)).values(revoked_at=now_iso()))
-    session.commit()
+    session.rollback()
+    with write_session(session.get_bind()) as writer:
+        writer.execute(update(s.tokens).where(s.tokens.c.token_sha256 == token_digest(token),
+                                              s.tokens.c.revoked_at.is_(None)).values(revoked_at=now_iso()))
+        writer.commit()
 
 
 def principal_for_token(session: Session, token: str) -> Principal | None:

@@ -22,7 +22,7 @@ from fieldapp.domain.enums import Role
 from fieldapp.domain.errors import ValidationError
 
 from .config import Settings
-from .db import open_database
+from .db import begin_write, open_database
 from .db import schema as s
 
 
@@ -79,6 +79,7 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     engine = open_database(settings.database_url)
     with Session(engine) as session:
+        begin_write(session)  # the server may be running: take the write lock first
         try:
             community_id = (_find_or_make(session, "community", args.community, None, seed)
                             if args.community else None)
@@ -122,6 +123,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     engine = open_database(settings.database_url)
     demo = build_demo()
     with Session(engine) as session:
+        begin_write(session)
         if session.execute(select(s.records.c.id).where(s.records.c.id == demo.community_id)).first():
             print("demo already loaded", file=sys.stderr)
             return 1
@@ -151,6 +153,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"{len(result.errors)} errors: nothing imported", file=sys.stderr)
         return 1
     with Session(engine) as session:
+        begin_write(session)
         items = [("household", rec.get("id") or str(uuid.uuid4()), rec) for rec in result.records]
         seed_many(session, items, "00000000-0000-0000-0000-000000000000")
         session.commit()

@@ -223,15 +223,18 @@ def _distinct_names(g: _Gen, people: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 def _addresses(g: _Gen, grid_index: int, count: int) -> list[dict[str, str]]:
-    """Distinct building/unit/room addresses in the grid's streets (6 floors, 2 rooms a floor)."""
+    """Distinct building/unit/room addresses in the grid's streets: 6-floor walk-ups,
+    2 rooms a floor; big benchmark grids get taller buildings."""
     streets = n.GRID_STREETS[grid_index % len(n.GRID_STREETS)]
-    slots = [(street, b, u, f * 100 + r)
-             for street, buildings in streets for b in range(1, buildings + 1)
-             for u in range(1, 4) for f in range(1, 7) for r in (1, 2)]
-    while len(slots) < count:  # big benchmark grids: add taller buildings
-        slots += [(s, b, u, f * 100 + r) for s, b, u, r in slots[:1000] for f in (len(slots) // 1000 + 7,)]
-    chosen = g.rng.sample(slots, count)
-    chosen.sort(key=lambda s: (s[0], s[1], s[2], s[3]))
+    floors = 6
+    while True:
+        slots = [(street, b, u, f * 100 + r)
+                 for street, buildings in streets for b in range(1, buildings + 1)
+                 for u in range(1, 4) for f in range(1, floors + 1) for r in (1, 2)]
+        if len(slots) >= count:
+            break
+        floors += 6
+    chosen = sorted(g.rng.sample(slots, count))
     suffix = "号楼" if grid_index % 2 else "栋"
     return [{"street": street, "building": f"{b}{suffix}", "unit": f"{u}单元", "room": str(room)}
             for street, b, u, room in chosen]

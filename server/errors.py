@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fieldapp.domain.errors import ValidationError
 
@@ -39,6 +40,9 @@ async def read_json(request: Request, max_bytes: int) -> Any:
         raise api_error(400, "bad_json", detail=str(err)[:200]) from None
 
 
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "not_authenticated", 403: "forbidden"}
+
+
 def _field_of(loc: Any) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
     return ".".join(parts) or "body"
@@ -52,6 +56,14 @@ def install_handlers(app: FastAPI) -> None:
         message = str(first.get("msg", ""))[:200]
         reason = {"code": code, "field": _field_of(first.get("loc", ())), "detail": message}
         return JSONResponse(status_code=422, content={"detail": reason})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # framework errors (unknown route, wrong method) get the same {"code": ...} shape
+        detail = exc.detail
+        if not isinstance(detail, dict):
+            detail = {"code": HTTP_CODES.get(exc.status_code, "error"), "detail": str(exc.detail)}
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
     @app.exception_handler(ValidationError)
     async def on_domain_validation(_request: Request, exc: ValidationError) -> JSONResponse:

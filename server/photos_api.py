@@ -23,6 +23,7 @@ from fieldapp.domain.enums import Role
 from . import scope
 from .auth import Principal
 from .db import schema as s
+from .db import write_session
 from .deps import current_user, get_db
 from .errors import api_error
 from .timeutil import now_iso
@@ -93,7 +94,7 @@ def _store(engine: Engine, root: Path, principal: Principal, sha: str, body: byt
     write_atomically(photo_path(root, sha, thumb=True), thumb)
     if held:
         return False
-    with Session(engine) as session:
+    with write_session(engine) as session:
         try:
             session.execute(s.photos.insert().values(
                 sha256=sha, size=len(body), uploaded_by=principal.user_id, created_at=now_iso()))

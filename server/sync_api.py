@@ -15,6 +15,7 @@ from fieldapp.domain.operation import DEVICE_RE
 from .auth import Principal
 from .config import Settings
 from .db import schema as s
+from .db import write_session
 from .deps import current_user, get_db
 from .errors import api_error, read_json
 from .pull import pull_page
@@ -46,16 +47,17 @@ def parse_push(body: Any) -> tuple[str, list[Any], int]:
 
 
 @router.post("/push")
-async def push(request: Request, principal: Principal = Depends(current_user)) -> dict[str, Any]:
+async def push(request: Request, principal: Principal = Depends(current_user)) -> Response:
     device, ops, pending = parse_push(await read_json(request, MAX_PUSH_BYTES))
     state = request.app.state
     results = await run_in_threadpool(_push, state.engine, state.settings, principal, device, ops, pending)
-    return {"results": [r.to_dict() for r in results], "server_hlc": SERVER_CLOCK.now()}
+    body = {"results": [r.to_dict() for r in results], "server_hlc": SERVER_CLOCK.now()}
+    return Response(content=json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
 
 
 def _push(engine: Engine, settings: Settings, principal: Principal, device: str, ops: list[Any],
           pending: int) -> list[OpResult]:
-    with Session(engine) as session:
+    with write_session(engine) as session:
         results = apply_batch(session, principal, ops, settings.max_future_ms)
         rejected = sum(1 for r in results if r.status == "rejected")
         _device_status(session, principal.user_id, device, last_push_at=now_iso(), pending_reported=pending,
@@ -69,8 +71,9 @@ def pull(since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
          principal: Principal = Depends(current_user), session: Session = Depends(get_db)) -> Response:
     changes, cursor, more = pull_page(session, principal, since, limit)
     session.rollback()  # end the read snapshot before writing the device's status
-    _device_status(session, principal.user_id, principal.device or "unknown", last_pull_at=now_iso())
-    session.commit()
+    with write_session(session.get_bind()) as writer:
+        _device_status(writer, principal.user_id, principal.device or "unknown", last_pull_at=now_iso())
+        writer.commit()
     body = (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
             f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
     return Response(content=body.encode(), media_type="application/json")

@@ -166,7 +166,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "error.bad_cursor": {"zh-CN": "翻页位置无效，请重新查询", "en": "Bad page position; search again"},
     "error.wrong_role": {"zh-CN": "这个人不能接这项工作", "en": "This person cannot take this"},
     "error.unknown_user": {"zh-CN": "没有这个人", "en": "No such person"},
-    "error.import_rejected": {"zh-CN": "文件有错，未导入任何住户：\n{detail}",
+    "error.import_rejected": {"zh-CN": "未导入任何住户，请改正以下错误：\n{detail}",
                               "en": "Nothing imported; the file has errors:\n{detail}"},
     "error.empty_file": {"zh-CN": "文件是空的", "en": "The file is empty"},
     "error.link_expired": {"zh-CN": "下载链接已失效，请重新导出", "en": "The link expired; export again"},

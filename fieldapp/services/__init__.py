@@ -125,6 +125,7 @@ class Services:
         if not self._closed:
             self._closed = True
             self.sync.close()
+            self.households.close()
             _release_store(self._ctx.store)
 
 

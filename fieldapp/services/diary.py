@@ -14,6 +14,7 @@ from fieldapp.domain.records import validate_fields
 
 from .context import ServiceContext, utc_now_iso
 from .photos_input import PhotoInput, process_all
+from .sync_service import cached_photo_path
 
 DRAFT_PREFIX = "draft:"
 
@@ -109,11 +110,13 @@ class DiaryService:
         return entries[:limit]
 
     def photo_path(self, sha256: str, thumb: bool = False) -> str | None:
-        """Local file of a photo taken on this device (None if only on the server)."""
+        """Local file of a photo taken here or fetched before (services.sync.fetch_photo);
+        None when it is only on the server."""
         info = self._ctx.store.photo_info(sha256)
-        if info is None:
-            return None
-        return info["thumb_path"] if thumb else info["path"]
+        if info is not None:
+            return info["thumb_path"] if thumb else info["path"]
+        cached = cached_photo_path(self._ctx.store.photo_dir, sha256, thumb)
+        return str(cached) if cached.exists() else None
 
     # --- drafts: what was typed survives a crash or a phone call ---------------------
     def save_draft(self, key: str, data: dict[str, Any]) -> None:

@@ -39,6 +39,10 @@ class HouseholdService:
         self._index = HouseholdIndex(ctx.store)
         threading.Thread(target=self._index.warm, name="household-index", daemon=True).start()
 
+    def close(self) -> None:
+        """Stop following the store's changes (the store may outlive this session)."""
+        self._index.unsubscribe()
+
     def search_households(self, query: str, tag: str | None = None, limit: int = 50,
                           include_archived: bool = False) -> list[dict[str, Any]]:
         """Households whose member names, pinyin initials ("zhm" → 张红梅), full

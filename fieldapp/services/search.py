@@ -8,8 +8,6 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from fieldapp.store import Store
 
 SEP = "\x00"  # no query can match across two keys
@@ -18,7 +16,11 @@ SEP = "\x00"  # no query can match across two keys
 @lru_cache(maxsize=50_000)
 def pinyin_keys(text: str) -> tuple[str, str]:
     """('zhm', 'zhanghongmei') for 张红梅; non-Chinese characters pass through.
-    One pypinyin call per name: initials are the syllables' first letters."""
+    One pypinyin call per name: initials are the syllables' first letters.
+    pypinyin is imported here, not at module import: it takes ~0.5 s to load
+    its dictionaries, which the background index build absorbs, not app start."""
+    from pypinyin import lazy_pinyin
+
     syllables = [s.lower() for s in lazy_pinyin(text) if s.strip()]
     return "".join(s[0] for s in syllables), "".join(syllables)
 
@@ -53,7 +55,7 @@ class HouseholdIndex:
         self._hay: dict[str, tuple[str, str]] | None = None  # built on first search
         self._dirty: set[str] = set()
         self._lock = threading.Lock()
-        store.subscribe(self._on_change)
+        self.unsubscribe = store.subscribe(self._on_change)
 
     def warm(self) -> None:
         """Build the index now (e.g. in a background thread at login)."""

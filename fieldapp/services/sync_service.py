@@ -3,14 +3,23 @@ and logging in (which opens that user's store)."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .context import ServiceContext, utc_now_iso
 
 LAST_SYNC_KEY = "last_sync_at"  # written by fieldapp.sync.SyncEngine after a full run
 LAST_RESULT_KEY = "last_sync_result"  # {"at", "ok", "error"} written here
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def cached_photo_path(photo_dir: Path, sha256: str, thumb: bool) -> Path:
+    return photo_dir / "cache" / (f"{sha256}_thumb.jpg" if thumb else f"{sha256}.jpg")
 
 
 @dataclass
@@ -71,6 +80,29 @@ class SyncService:
         if report.auth_required:
             self._ctx.store.set_meta("token", None)
         return report
+
+    async def fetch_photo(self, sha256: str, thumb: bool = True) -> str | None:
+        """Download a photo taken on another device into the local cache (once);
+        returns its path, or None when offline or refused. Hash-checked."""
+        path = cached_photo_path(self._ctx.store.photo_dir, sha256, thumb)
+        if path.exists():
+            return str(path)
+        if not SHA256_RE.match(sha256):
+            return None
+        from fieldapp.sync import SyncError
+
+        try:
+            data = await asyncio.to_thread(self.api_client().get_photo, sha256, thumb)
+        except (SyncError, OSError):
+            return None
+        if not thumb and hashlib.sha256(data).hexdigest() != sha256:
+            return None  # not what was asked for: never cache it under that name
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+        return str(path)
 
     def resolve_conflict(self, conflict_id: str, keep: str) -> None:
         """keep="mine" re-sends my value as a new change; "theirs" accepts theirs."""

@@ -15,6 +15,7 @@ newline, or not JSON) is dropped and cut off the file, never fatal.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import json
 import os
@@ -61,6 +62,10 @@ def gc_paused() -> Iterator[None]:
         gc.freeze()
 
 
+class StoreLockedError(RuntimeError):
+    """Another open handle (this process or another) writes this store."""
+
+
 def ensure_private_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
     os.chmod(path, DIR_MODE)
@@ -75,13 +80,19 @@ class JournalStorage(Storage):
         super().__init__()
         self.dir = Path(path)
         ensure_private_dir(self.dir)
+        self._lock_fd = self._take_lock()  # one writer per journal, TinyDB included
+        self._fd = -1
         self.compact_ratio = compact_ratio
         self.tables: Tables = {}
         self.dropped_bytes = 0  # size of a torn tail cut off on open (for tests / logs)
         self._snapshot_bytes = 0
-        with gc_paused():
-            self._load()
-        self._fd = self._open_journal()
+        try:
+            with gc_paused():
+                self._load()
+            self._fd = self._open_journal()
+        except BaseException:
+            self.close()
+            raise
         self._journal_bytes = os.fstat(self._fd).st_size
 
     # --- TinyDB Storage interface -------------------------------------------------
@@ -96,6 +107,18 @@ class JournalStorage(Storage):
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)  # closing releases the flock
+            self._lock_fd = -1
+
+    def _take_lock(self) -> int:
+        fd = os.open(self.dir / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreLockedError(str(self.dir)) from None
+        return fd
 
     # --- fast path --------------------------------------------------------------
     def commit(self, changes: list[Change], durable: bool = True) -> None:

@@ -6,7 +6,6 @@ in-memory tables and indexes; nothing here touches the network.
 """
 from __future__ import annotations
 
-import fcntl
 import functools
 import os
 import threading
@@ -23,15 +22,12 @@ from fieldapp.domain.operation import OP_KEYS, make_op
 from fieldapp.domain.records import ENTITIES, check_invariants
 
 from .indexes import FieldIndexes
-from .journal import FILE_MODE, Change, JournalStorage, ensure_private_dir, gc_paused
+from .journal import Change, JournalStorage, ensure_private_dir, gc_paused
 
 KEY_FIELD = {"meta": "key", "outbox": "op_id", "conflicts": "id", "photos": "sha256"}
+CLAMPED_STAMP = "0000000000000:00000:clamped"  # loses to any real stamp
 PRIVATE = ("_hlc", "_by", "_mine")  # per-record bookkeeping, never shown or sent
 Listener = Callable[[list[tuple[str, str]]], None]
-
-
-class StoreLockedError(RuntimeError):
-    """Another process has this user's store open."""
 
 
 def default_data_dir() -> Path:
@@ -113,12 +109,7 @@ class Store:
         self.user_id = user_id
         ensure_private_dir(path)
         self._lock = threading.RLock()
-        self._lockfile = self._take_process_lock()
-        try:
-            self._storage = JournalStorage(path)
-        except BaseException:
-            os.close(self._lockfile)
-            raise
+        self._storage = JournalStorage(path)  # takes the directory's process lock
         self._keys: dict[str, dict[str, str]] = {}  # table -> key -> doc_id
         self._next_id: dict[str, int] = {}
         self.indexes = FieldIndexes()
@@ -133,21 +124,9 @@ class Store:
         ensure_private_dir(self.photo_dir)
 
     # --- lifecycle -------------------------------------------------------------
-    def _take_process_lock(self) -> Any:
-        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, FILE_MODE)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise StoreLockedError(str(self.path)) from None
-        return fd
-
     @_locked
     def close(self) -> None:
         self._storage.close()
-        if self._lockfile is not None:
-            os.close(self._lockfile)
-            self._lockfile = None
 
     @_locked
     def compact(self) -> None:
@@ -160,7 +139,12 @@ class Store:
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call `listener([(entity, id), ...])` after each commit touching records."""
         self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+
+        def unsubscribe() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     # --- internal table access ---------------------------------------------------
     def _rebuild(self) -> None:
@@ -414,11 +398,27 @@ class Store:
                 continue
             if result.get("status") in ("applied", "duplicate"):
                 tx.delete("outbox", doc["op_id"])
+                if result.get("clamped"):
+                    self._stage_unclaim(tx, doc)
             elif result.get("status") == "rejected":
                 reason = result.get("reason") or {"code": "rejected"}
                 tx.put("outbox", doc["op_id"], {**doc, "status": "rejected", "reason": reason,
                                                 "rejected_at": utc_now_iso()})
         self._commit(tx)
+
+    def _stage_unclaim(self, tx: _Tx, op: dict[str, Any]) -> None:
+        """The server clamped this op's (future) HLC: our stamp on its fields is
+        not the one the server keeps. Lower it so the server's echo, carrying the
+        real stamp, replaces it instead of losing to it."""
+        doc = tx.get(op["entity"], op["id"])
+        if doc is None:
+            return
+        stamps, mine = expand(doc, "_hlc"), dict(doc.get("_mine", {}))
+        for name in op["fields"]:
+            if stamps.get(name) == op["hlc"]:
+                stamps[name] = CLAMPED_STAMP
+                mine.pop(name, None)
+        tx.put(op["entity"], op["id"], {**doc, "_hlc": pack(stamps, public(doc)), "_mine": mine})
 
     @_locked
     def rejected_ops(self) -> list[dict[str, Any]]:

@@ -106,7 +106,7 @@ class ApiClient:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
             response = self._http.request(method, path, headers=headers, **kw)
-        except httpx.TransportError as exc:  # refused, reset, timeout, body cut midway
+        except httpx.RequestError as exc:  # refused, reset, timeout, body cut midway, bad encoding
             raise Unreachable(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
         _raise_for_status(response)
         return response

@@ -138,18 +138,18 @@ class SyncEngine:
                 raise ServerError(0, "outbox did not advance after an acknowledged batch")
             try:
                 answer = await self._call(run, self.client.push, self._device(ops), _clean(ops),
-                                          total - done)
-            except PayloadTooLarge:
+                                          max(0, total - done))
+            except PayloadTooLarge as exc:  # other 4xx are about the whole request: stop, keep all
                 if batch > 1:
                     batch = max(1, batch // 2)
                     continue
-                answer = {"results": [_too_large(ops[0])]}  # one op the server can never take
+                answer = {"results": [_refused(ops[0], exc)]}  # one op the server can never take
             previous = ids
             results = answer.get("results") or []
             await asyncio.to_thread(self.store.ack, results)
             done += self._tally(run.report, ops, results)
             await self._observe(answer)
-            run.emit(Progress("push", done, total))
+            run.emit(Progress("push", done, max(total, done)))  # saves made meanwhile go too
 
     def _device(self, ops: list[dict[str, Any]]) -> str:
         return getattr(self.store, "device_id", None) or ops[0]["device"]
@@ -210,17 +210,17 @@ class SyncEngine:
         return asyncio.ensure_future(self._call(run, self.client.pull, cursor, self.pull_limit))
 
     def _apply_page(self, changes: list[dict[str, Any]], cursor: int) -> int:
-        """Merge one page, then save the cursor (so a cut re-pulls this page, which merges
-        to the same state). Returns how many new conflict records the page made.
-        Uses the store's `apply_remote_many` (one durable commit per page) when it has one."""
+        """Merge one page and save the cursor after it, so a cut re-pulls this page (which
+        merges to the same state). With the store's `apply_remote_many`, page and cursor
+        are one durable commit. Returns how many new conflict records the page made."""
         before = {c["id"] for c in self.store.conflicts()}
         apply_many = getattr(self.store, "apply_remote_many", None)
         if apply_many is not None:
-            apply_many(changes)
+            apply_many(changes, meta={CURSOR_KEY: cursor})
         else:
             for change in changes:
                 self.store.apply_remote(change)
-        self.store.set_meta(CURSOR_KEY, cursor)
+            self.store.set_meta(CURSOR_KEY, cursor)
         return sum(1 for c in self.store.conflicts() if c["id"] not in before)
 
     # -- photos ---------------------------------------------------------------------------
@@ -253,7 +253,7 @@ class SyncEngine:
             await self._call(run, self.client.put_photo, sha, self.store.photo_file(sha))
         except RequestRefused as exc:
             return exc.code
-        except FileNotFoundError:
+        except OSError:  # gone or unreadable since it was saved
             return "missing_file"
         await asyncio.to_thread(self.store.mark_photo_uploaded, sha)
         return None
@@ -267,9 +267,10 @@ def _clean(ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: op[k] for k in OP_KEYS} for op in ops]
 
 
-def _too_large(op: dict[str, Any]) -> dict[str, Any]:
-    return {"op_id": op["op_id"], "status": "rejected",
-            "reason": {"field": "op", "code": "op_too_large", "detail": "the server refused this op's size"}}
+def _refused(op: dict[str, Any], exc: PayloadTooLarge) -> dict[str, Any]:
+    """A one-op batch still too large: that op's rejection (kept, shown, not re-sent)."""
+    reason = {"field": "op", "code": "op_too_large", "detail": f"{exc.status} {exc.code}"}
+    return {"op_id": op["op_id"], "status": "rejected", "reason": reason}
 
 
 def _size(store: Any, sha: str) -> int:

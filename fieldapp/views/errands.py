@@ -96,7 +96,7 @@ class ErrandScreen:
         ]
         for key in ("started_at", "done_at", "confirmed_at"):
             if errand.get(key):
-                parts.append(w.muted(datetime_text(ctx.language, errand[key])))
+                parts.append(w.muted(f"{ctx.t('errand.' + key)}: {datetime_text(ctx.language, errand[key])}"))
         if errand.get("receipt_photo"):
             path = ctx.services.diary.photo_path(errand["receipt_photo"], thumb=True)
             from pathlib import Path

@@ -39,10 +39,10 @@ def deadline_text(lang: str, deadline: str | date, today: date) -> tuple[str, st
     """("还剩2天" / "逾期3天" / "今天到期", state) where state is overdue|due_soon|ok."""
     state = deadline_state(deadline, today)
     if state.state == "overdue":
-        return translate(lang, "deadline.overdue", n=state.days), state.state
+        return translate(lang, "app.deadline.overdue", n=state.days), state.state
     if state.days == 0:
-        return translate(lang, "deadline.today"), state.state
-    return translate(lang, "deadline.left", n=state.days), state.state
+        return translate(lang, "app.deadline.today"), state.state
+    return translate(lang, "app.deadline.left", n=state.days), state.state
 
 
 def since_visit_text(lang: str, days: int | None) -> str:

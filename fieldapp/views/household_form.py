@@ -21,7 +21,9 @@ def household_fields(values: dict[str, Any]) -> dict[str, Any]:
     are left out; a birth year that is not a number stays text so the domain
     check names it (not_int) instead of it vanishing."""
     address = {k: values.get(k, "").strip() for k in ADDRESS_KEYS if values.get(k, "").strip()}
-    members = [member_fields(m) for m in values.get("members", []) if any(str(v).strip() for v in m.values())]
+    members = [
+        member_fields(m) for m in values.get("members", []) if any(str(v or "").strip() for v in m.values())
+    ]
     return {
         "head_name": values.get("head_name", "").strip(),
         "address": address,

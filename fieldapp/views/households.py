@@ -13,7 +13,7 @@ from fieldapp.views.context import AppContext
 from fieldapp.views.format import address_text, date_text, datetime_text, deadline_text, since_visit_text
 from fieldapp.views.household_form import build_form  # noqa: F401 - route target
 
-SEARCH_LIMIT = 50
+SEARCH_LIMIT = 30  # cards built per keystroke; refine the query for more
 
 
 # --- list + search ---------------------------------------------------------------

@@ -83,9 +83,8 @@ async def restore(ctx: AppContext) -> None:
     scale = await _pref_get(PREF_TEXT_SCALE)
     ctx.text_scale = float(scale or settings.text_scale or 1.0)
     ctx.server_url = ctx.server_url or settings.server_url
-    from fieldapp.services.session import last_session_user
-
-    user_id = await _pref_get(PREF_USER) or last_session_user(ctx.data_dir)
+    # only the user this browser/app logged in (never another tab's user)
+    user_id = await _pref_get(PREF_USER)
     if user_id:
         ctx.services = resume(ctx, str(user_id))
 
@@ -94,7 +93,7 @@ def resume(ctx: AppContext, user_id: str) -> Any:
     """The user this browser was logged in as: from this process if another
     tab has it open, else from the device (offline: no server needed)."""
     facade = _cached(ctx.data_dir, user_id)
-    if facade is None:
+    if facade is None:  # app restarted: reopen from the device, offline
         try:
             facade = _services_module().resume(ctx.data_dir)
         except Exception:

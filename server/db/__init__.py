@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from .engine import dialect_name, make_engine
+from .engine import WRITE_LOCK, begin_write, dialect_name, make_engine, write_session
 from .migrations import LATEST, upgrade
 
 
@@ -14,4 +14,5 @@ def open_database(url: str) -> Engine:
     return engine
 
 
-__all__ = ["LATEST", "dialect_name", "make_engine", "open_database", "upgrade"]
+__all__ = ["LATEST", "WRITE_LOCK", "begin_write", "dialect_name", "make_engine", "open_database",
+           "upgrade", "write_session"]

@@ -1,7 +1,12 @@
 """Engine for SQLite (WAL, one file in the data dir) or PostgreSQL (by URL)."""
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",  # readers never block the writer
@@ -9,6 +14,31 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=30000",
     "PRAGMA foreign_keys=OFF",
 )
+
+
+IMMEDIATE = "people_diary_immediate"
+
+
+def begin_write(session: Session) -> None:
+    """Start `session`'s transaction as a writer: on SQLite BEGIN IMMEDIATE, so
+    reads followed by writes never fail with "database is locked". Call it
+    before the session's first statement; a no-op on PostgreSQL."""
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+# One writer at a time inside this process: waiting threads are handed the
+# lock at once, instead of polling SQLite's busy handler (which sleeps up to
+# 100 ms between tries and leaves the database idle under load).
+WRITE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session for a short writing transaction: process write lock + begin_write.
+    The caller commits; keep slow work (password hashing, image decoding) outside."""
+    with WRITE_LOCK, Session(engine) as session:
+        begin_write(session)
+        yield session
 
 
 def dialect_name(url: str) -> str:
@@ -41,6 +71,10 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn) -> None:  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front, waiting (busy_timeout) for it;
+        # a deferred transaction that reads first and then writes gets
+        # "database is locked" at once if another writer committed meanwhile.
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

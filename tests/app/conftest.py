@@ -1,4 +1,5 @@
 """Make `tests.support…` and `tests.e2e.helpers` importable (no package __init__ here)."""
+
 from __future__ import annotations
 
 import sys

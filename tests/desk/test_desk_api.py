@@ -146,6 +146,16 @@ def test_entry_photo_is_readable_by_the_coordinator(world: DeskWorld):
     assert api.client.get(photo["url"].removeprefix("/api/v1")).status_code == 401  # no token, no photo
 
 
+def test_register_detail_is_audited(world: DeskWorld):
+    h1 = world.data.ids["H1"]
+    detail = ok(world.get("k1", f"/households/{h1}"))
+    assert detail["household"]["head_name"] == "张桂兰" and len(detail["recent_entries"]) == 2
+    rows = ok(world.get("a1", "/audit", actor_id=world.ids["k1"]))["items"]
+    assert (rows[0]["action"], rows[0]["record_id"], rows[0]["entity"]) == ("read_household", h1, "household")
+    assert rows[0]["detail"]["tags"] == ["living_alone"]
+    assert world.get("k2", f"/households/{h1}").status_code == 404  # other community: no read, no row
+
+
 def test_comment_reaches_the_worker(world: DeskWorld):
     entry = world.data.ids["E3"]
     comment = ok(world.post("k1", f"/entries/{entry}/comments", {"text": "调解记录很清楚，继续跟进"}), 201)

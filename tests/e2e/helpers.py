@@ -180,6 +180,16 @@ def nav(page, label: str) -> None:
     steady_click(page, (tab if tab.count() else page.get_by_role("button", name=label, exact=True)).first)
 
 
+def click_named(page, name: str) -> None:
+    """A chip, switch or button by its visible name, whatever role Flutter gave it."""
+    for role in ("button", "checkbox", "switch", "radio", "tab"):
+        found = page.get_by_role(role, name=name, exact=True)
+        if found.count():
+            steady_click(page, found.first)
+            return
+    steady_click(page, page.get_by_text(name).first)
+
+
 def click_text(page, text: str, exact: bool = False) -> None:
     steady_click(page, page.get_by_text(text, exact=exact).first)
 

@@ -8,10 +8,12 @@ sync. Screenshots of every desk screen go to docs/screenshots/desk_*.png.
 """
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.e2e import helpers as h
 
@@ -49,8 +51,9 @@ def section(page, name: str, marker: str) -> None:
     h.wait_text(page, marker)
 
 
-def test_coordinator_desk(stack):
+def test_coordinator_desk(stack, tmp_path: Path):
     world, app = stack
+    tmp_dir = tmp_path
     with h.browser_page(viewport=DESKTOP) as page:
         login(page, app.url)
         h.wait_text(page, "送去米面油")
@@ -107,7 +110,34 @@ def test_coordinator_desk(stack):
         section(page, "设备同步", "最近同步")
         h.screenshot(page, SHOTS / "desk_devices.png")
         section(page, "Excel导入导出", "下载导入模板")
+        bad_row = {"网格": "没有这个网格", "楼栋": "3", "户主姓名": "钱多多"}
+        bad = filled_template(world, tmp_dir, "bad.xlsx", bad_row)
+        upload(page, bad)
+        h.wait_text(page, "未导入任何住户")
+        h.wait_text(page, "第2行 网格")
+        good = filled_template(world, tmp_dir, "good.xlsx", {"网格": "一网格", "楼栋": "3", "室": "201",
+                                                             "户主姓名": "钱多多", "标签": "空巢"})
+        upload(page, good)
+        h.wait_text(page, "已导入1户")
         h.screenshot(page, SHOTS / "desk_excel.png")
+        register = world.get("k1", "/households", tag="empty_nest").json()["items"]
+        assert [x["head_name"] for x in register] == ["钱多多"]
+
+
+def filled_template(world, folder: Path, name: str, row: dict[str, str]) -> Path:
+    """The server's own template with one row filled in."""
+    book = load_workbook(io.BytesIO(world.get("k1", "/excel/template").content))
+    sheet = book["住户"]
+    sheet.append([row.get(c.value, "") for c in sheet[1]])
+    path = folder / name
+    book.save(path)
+    return path
+
+
+def upload(page, path: Path) -> None:
+    with page.expect_file_chooser() as chooser:
+        h.click(page, "选择文件并导入")
+    chooser.value.set_files(str(path))
 
 
 def h_uuid() -> str:

@@ -99,5 +99,8 @@ def test_bad_pull_parameters_are_422_with_the_field(worker: ApiSession, params: 
     assert detail["code"] == "invalid" and detail["field"] in params
 
 
-def test_unknown_route_is_404_not_500(worker: ApiSession) -> None:
-    assert worker.client.get("/nothing-here", headers=worker.headers).status_code == 404
+def test_unknown_route_and_wrong_method_are_4xx_with_a_code(worker: ApiSession) -> None:
+    missing = worker.client.get("/nothing-here", headers=worker.headers)
+    assert missing.status_code == 404 and missing.json()["detail"]["code"] == "not_found"
+    wrong = worker.client.delete("/sync/push", headers=worker.headers)
+    assert wrong.status_code == 405 and wrong.json()["detail"]["code"] == "method_not_allowed"

@@ -182,3 +182,10 @@ def test_hand_offs_and_needs_passed_to_the_volunteer_as_errands(demo):
     for errand in linked:
         assert needs[errand["need_id"]]["assignee_id"] == volunteer.id
         assert any(e["kind"] == "assigned_errand" and e["need_id"] == errand["need_id"] for e in events)
+
+
+def test_big_grids_still_have_distinct_addresses():
+    big = build_demo(households_per_grid=2_000, grid_count=2, entries=10, needs=2, today=TODAY)
+    addresses = [(f["grid_id"], tuple(sorted(f["address"].items())))
+                 for e, _, f in big.records if e == "household"]
+    assert len(addresses) == 4_000 and len(set(addresses)) == 4_000

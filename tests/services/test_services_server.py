@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -65,10 +66,21 @@ def test_two_devices_sync_and_resolve_a_conflict(server, tmp_path):
     assert found["id"] == household["id"]
     assert [e["id"] for e in phone_b.diary.entries_for(household["id"])] == [visit.entry["id"]]
     assert [n["title"] for n in phone_b.needs.my_needs("open")] == ["更换老化电线"]
+    sha = visit.photos[0]
+    assert phone_b.diary.photo_path(sha, thumb=True) is None, "taken on the other phone"
+    thumb = asyncio.run(phone_b.sync.fetch_photo(sha, thumb=True))
+    assert thumb and Path(thumb).read_bytes()[:2] == b"\xff\xd8"
+    assert phone_b.diary.photo_path(sha, thumb=True) == thumb
+    full = asyncio.run(phone_b.sync.fetch_photo(sha, thumb=False))
+    assert full and Path(full).read_bytes() == phone_a.store.photo_file(sha).read_bytes()
+    assert asyncio.run(phone_b.sync.fetch_photo("0" * 64)) is None, "unknown photo: None, not a crash"
 
     # both edit the same field offline; B's edit is the later one and reaches the server first
     phone_a.households.save_household({"notes": "A：门锁坏了"}, household["id"])
+    time.sleep(0.05)  # HLCs order by wall clock first: make B's edit clearly the later one
     phone_b.households.save_household({"notes": "B：门锁已修好"}, household["id"])
+    a_stamp = phone_a.store.field_stamps("household", household["id"])["notes"]
+    assert phone_b.store.field_stamps("household", household["id"])["notes"] > a_stamp
     sync(phone_b)
     sync(phone_a)
     assert phone_a.households.get_household(household["id"])["notes"] == "B：门锁已修好"

@@ -134,3 +134,14 @@ def test_comments_are_staff_only(tmp_path, services):
     desk.comments.add_comment(entry["id"], "记录详细，继续保持")
     assert [c["text"] for c in desk.comments.comments_for(entry["id"])] == ["记录详细，继续保持"]
     desk.close()
+
+
+def test_closed_sessions_stop_following_the_shared_store(tmp_path):
+    first = Services.open(tmp_path, WORKER, token="t")
+    store = first.store
+    listeners = len(store._listeners)
+    second = Services.open(tmp_path, WORKER)
+    assert len(store._listeners) == listeners + 1
+    second.close()
+    assert len(store._listeners) == listeners
+    first.close()

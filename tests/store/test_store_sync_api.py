@@ -208,3 +208,35 @@ def test_unknown_entities_in_a_pull_are_ignored(store):
     store.apply_remote({"entity": "spaceship", "id": new_id(), "record": {}, "field_hlc": {}})
     store.apply_remote_many([{"entity": "household"}])  # no id: skipped, not a crash
     assert store.count("household") == 0
+
+
+def test_clamped_future_stamp_yields_to_the_servers_echo(tmp_path):
+    """A phone whose clock runs years ahead: the server clamps the op's HLC. The
+    echo (with the server's real stamp) must replace our future stamp, or later
+    edits by others would lose here while winning on the server."""
+    future = lambda: 4102444800000  # noqa: E731 - 2100-01-01, a badly wrong phone clock
+    s = open_store(tmp_path, USER, device_id="d-mine")
+    s.clock._now_ms = future
+    record_id = new_id()
+    s.write_local([("household", record_id, household(notes="mine"))], USER)
+    (op,) = s.pending_ops(10)
+    s.ack([{"op_id": op["op_id"], "status": "applied", "clamped": True}])
+    server_stamp = "1800000000000:00000:server"
+    s.apply_remote(remote_change("household", record_id, household(notes="mine"), server_stamp, by=USER))
+    assert s.field_stamps("household", record_id)["notes"] == server_stamp
+    later = "1800000000500:00000:d-other"
+    s.apply_remote(remote_change("household", record_id, {"notes": "theirs"}, later))
+    assert s.get("household", record_id)["notes"] == "theirs"
+    assert s.conflicts() == []
+    s.close()
+
+
+def test_tinydb_cannot_open_a_store_in_use(tmp_path):
+    from tinydb import TinyDB
+
+    from fieldapp.store import JournalStorage, StoreLockedError
+
+    s = open_store(tmp_path, USER)
+    with pytest.raises(StoreLockedError):
+        TinyDB(tmp_path / USER, storage=JournalStorage)
+    s.close()

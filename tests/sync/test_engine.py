@@ -139,22 +139,26 @@ def test_photos_upload_after_data_and_refusals_are_not_retried(server, tmp_path:
     try:
         good = make_photo(tmp_path, "red")
         liar = make_photo(tmp_path, "blue", sha="0" * 64)  # bytes do not match the name
+        lost = make_photo(tmp_path, "white")  # its file vanishes before the sync
         household = new_household(device, "郑大爷")
         device.store.write_local([("diary_entry", str(uuid.uuid4()), {
             "household_id": household, "grid_id": device.grid_id, "worker_id": device.user["id"],
             "visited_at": now_iso(), "kind": "regular",
-            "photos": [{"sha256": good.sha256, "consent": True}]})], device.user["id"], photos=[good, liar])
+            "photos": [{"sha256": good.sha256, "consent": True}]})], device.user["id"],
+            photos=[good, liar, lost])
+        lost.path.unlink()
         events: list[Progress] = []
         report = device.sync(on_progress=events.append)
         assert report.pushed == 2 and report.photos_uploaded == 1
         phases = [e.phase for e in events]
         assert phases == sorted(phases, key=["push", "pull", "photos", "done"].index) and phases[-1] == "done"
         photo_events = [e for e in events if e.phase == "photos"]
-        assert [(e.done, e.total) for e in photo_events] == [(1, 2), (2, 2)]
+        assert [(e.done, e.total) for e in photo_events] == [(1, 3), (2, 3), (3, 3)]
         assert photo_events[-1].bytes_done == photo_events[-1].bytes_total == good.bytes + liar.bytes
-        assert report.photo_errors == [{"sha256": liar.sha256, "code": "hash_mismatch"}]
+        assert sorted(report.photo_errors, key=lambda e: e["code"]) == [
+            {"sha256": liar.sha256, "code": "hash_mismatch"}, {"sha256": lost.sha256, "code": "missing_file"}]
         assert device.client.get_photo(good.sha256) == good.path.read_bytes()
-        assert device.store.pending_photos() == [liar.sha256]  # kept, shown, not retried
+        assert sorted(device.store.pending_photos()) == sorted([liar.sha256, lost.sha256])  # not retried
         again = device.sync()
         assert again.ok and again.photo_errors == [] and again.requests == 1
     finally:
@@ -179,5 +183,22 @@ def test_cancel_mid_push_then_resume(server, tmp_path: Path) -> None:
         assert second.ok and second.pushed == 100 and second.duplicates == 0
         held = server_records(server.base_url)
         assert all(("diary_entry", e) in held for e in entries)
+    finally:
+        device.close()
+
+
+def test_an_op_too_large_for_the_server_is_rejected_alone(server, tmp_path: Path) -> None:
+    device = login_device(server.base_url, tmp_path / "app", "worker1", "phone-a")
+    try:
+        household = new_household(device, "褚大妈")
+        huge = "长" * (6 * 1024 * 1024)  # 18 MB of UTF-8: over the server's 16 MiB body limit
+        edit(device, "household", household, notes=huge)
+        after = new_entry(device, household, "之后的走访")
+        report = device.sync()
+        assert report.ok and report.pushed == 2
+        assert [(r["id"], r["reason"]["code"]) for r in report.rejected] == [(household, "op_too_large")]
+        assert device.store.pending_count() == 0 and len(device.store.rejected_ops()) == 1
+        held = server_records(server.base_url)
+        assert ("diary_entry", after) in held and held[("household", household)].get("notes") != huge
     finally:
         device.close()

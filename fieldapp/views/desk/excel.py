@@ -18,7 +18,7 @@ def build(ctx: AppContext) -> ft.Control:
     state = ctx.state.setdefault("desk_excel", dict(zip(("start", "end"), c.month_period(), strict=True)))
     start = c.field(ctx, "desk.filter.from", state["start"], 140)
     end = c.field(ctx, "desk.filter.to", state["end"], 140)
-    result = ft.Column([ft.Text(state.get("result", ""), selectable=True,
+    result = ft.Column([ft.Text(state.get("result", ""),
                                 color=ft.Colors.RED_700 if state.get("failed") else None)])
 
     async def download(kind: str) -> None:

@@ -1,0 +1,142 @@
+"""Phone app speed with 5,000 households in the local store. Prints figures;
+never asserts on time. Targets: first paint and "my round" usable ≤ 2 s,
+search keystroke to results ≤ 100 ms.
+
+    .venv/bin/python bench/bench_app.py [--households 5000] [--runs 3]
+
+1. service level: my_round and search_households per query (what a keystroke runs);
+2. browser (Debian Chromium, phone viewport): page load -> Flutter's first
+   frame -> "my round" on screen, offline from the local store; then typing a
+   query into the household search -> the matching household on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from server.names import SURNAMES  # noqa: E402 - realistic names for the pinyin index
+
+GIVEN = ["建国", "秀英", "桂兰", "红梅", "志强", "丽华", "淑珍", "国庆", "海燕", "玉兰", "春生", "德胜"]
+TAGS = ["living_alone", "empty_nest", "disabled", "low_income", "entitled_group"]
+QUERIES = ["zhm", "王", "幸福", "139", "lgl", "zhanghong"]
+TARGET_NAME = "欧阳翠花"  # unique: its initials "oych" find exactly this household
+
+
+def build_store(data_dir: Path, count: int) -> dict:
+    from fieldapp.services import Services
+
+    grid = str(uuid.uuid4())
+    user = {
+        "id": str(uuid.uuid4()),
+        "username": "bench",
+        "display_name": "测试网格员",
+        "role": "worker",
+        "community_id": str(uuid.uuid4()),
+        "grid_ids": [grid],
+    }
+    services = Services.open(data_dir, user, token="bench-token", server_url="http://127.0.0.1:9")
+    rng = random.Random(7)
+    names = [s for s, _w in SURNAMES]
+    started = time.perf_counter()
+    for i in range(count):
+        name = TARGET_NAME if i == count // 2 else rng.choice(names) + rng.choice(GIVEN)
+        services.households.save_household(
+            {
+                "head_name": name,
+                "address": {
+                    "street": rng.choice(["幸福小区", "红旗街", "林场路"]),
+                    "building": f"{i % 40 + 1}栋",
+                    "unit": f"{i % 4 + 1}单元",
+                    "room": f"{i % 6 + 1}0{i % 3 + 1}",
+                },
+                "members": [{"name": name, "phone": f"139{rng.randrange(10**8):08d}"}],
+                "tags": rng.sample(TAGS, rng.choice([0, 0, 0, 1, 2])),
+            }
+        )
+    print(f"store: {count} households written in {time.perf_counter() - started:.1f} s")
+    return {"services": services, "user": user}
+
+
+def bench_services(services, runs: int) -> dict[str, float]:
+    figures: dict[str, float] = {}
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        services.round.my_round(limit=200)
+        timings.append((time.perf_counter() - started) * 1000)
+    figures["my_round_ms"] = statistics.median(timings)
+    services.households.search_households("x")  # the index is built on first search
+    for query in QUERIES + ["oych"]:
+        per_key = []
+        for _ in range(runs):
+            for end in range(1, len(query) + 1):  # one search per keystroke
+                started = time.perf_counter()
+                services.households.search_households(query[:end], limit=50)
+                per_key.append((time.perf_counter() - started) * 1000)
+        figures[f"search_{query}_ms"] = statistics.median(per_key)
+    return figures
+
+
+def bench_browser(data_dir: Path, user_id: str, runs: int) -> dict[str, float]:
+    from tests.e2e import helpers as h
+
+    app = h.start_app(data_dir, "http://127.0.0.1:9")
+    figures: dict[str, list[float]] = {"first_frame_s": [], "round_usable_s": [], "search_to_result_ms": []}
+    try:
+        for _ in range(runs):
+            with h.browser_page(h.PHONE) as page:
+                # this browser "was logged in": the app resumes from the local store, offline
+                page.add_init_script(
+                    f"localStorage.setItem('flutter.people_diary.user_id', {json.dumps(json.dumps(user_id))});"
+                )
+                started = time.perf_counter()
+                page.goto(app.url + "/round")
+                page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
+                figures["first_frame_s"].append(time.perf_counter() - started)
+                h.enable_semantics(page)
+                h.wait_text(page, "我的走访", timeout_ms=60_000)
+                h.wait_text(page, "逾期", timeout_ms=60_000)  # rows of the round are on screen
+                figures["round_usable_s"].append(time.perf_counter() - started)
+                h.nav(page, "住户")
+                h.wait_text(page, "新增住户")
+                box = page.get_by_role("textbox").first
+                box.focus()
+                started = time.perf_counter()
+                box.fill("oych")
+                h.wait_text(page, TARGET_NAME, timeout_ms=30_000)
+                figures["search_to_result_ms"].append((time.perf_counter() - started) * 1000)
+    finally:
+        app.stop()
+    return {k: statistics.median(v) for k, v in figures.items() if v}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "app"
+        built = build_store(data_dir, args.households)
+        for name, value in bench_services(built["services"], args.runs).items():
+            print(f"service  {name:<28} {value:8.2f}")
+        built["services"].close()
+        if not args.no_browser:
+            for name, value in bench_browser(data_dir, built["user"]["id"], args.runs).items():
+                print(f"browser  {name:<28} {value:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
