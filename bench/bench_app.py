@@ -97,9 +97,8 @@ def bench_browser(data_dir: Path, user_id: str, runs: int) -> dict[str, float]:
         for _ in range(runs):
             with h.browser_page(h.PHONE) as page:
                 # this browser "was logged in": the app resumes from the local store, offline
-                page.add_init_script(
-                    f"localStorage.setItem('flutter.people_diary.user_id', {json.dumps(json.dumps(user_id))});"
-                )
+                stored = json.dumps(json.dumps(user_id))
+                page.add_init_script(f"localStorage.setItem('flutter.people_diary.user_id', {stored});")
                 started = time.perf_counter()
                 page.goto(app.url + "/round")
                 page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
@@ -110,11 +109,16 @@ def bench_browser(data_dir: Path, user_id: str, runs: int) -> dict[str, float]:
                 figures["round_usable_s"].append(time.perf_counter() - started)
                 h.nav(page, "住户")
                 h.wait_text(page, "新增住户")
-                box = page.get_by_role("textbox").first
+                box = page.get_by_role("textbox", name="搜索姓名、地址、电话或拼音首字母").first
                 box.focus()
+                page.wait_for_timeout(300)
                 started = time.perf_counter()
                 box.fill("oych")
-                h.wait_text(page, TARGET_NAME, timeout_ms=30_000)
+                try:
+                    h.wait_text(page, TARGET_NAME, timeout_ms=30_000)
+                except Exception:
+                    h.screenshot(page, Path(tempfile.gettempdir()) / "bench_app_search.png")
+                    raise
                 figures["search_to_result_ms"].append((time.perf_counter() - started) * 1000)
     finally:
         app.stop()

@@ -30,6 +30,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from fieldapp.domain.enums import ServiceCategory, Tag  # noqa: E402
+from server.config import SQLITE_FILE  # noqa: E402
 from server.db import open_database  # noqa: E402
 from server.desk.board import board  # noqa: E402
 from server.desk.bulk import bulk_insert  # noqa: E402
@@ -159,12 +160,50 @@ def run(url: str, label: str, entries: int, needs: int, repeat: int) -> list[str
             median, worst = timed(fn, repeat)
             lines.append(f"  {name}: median {median * 1000:.0f} ms, "
                          f"max {worst * 1000:.0f} ms ({repeat} runs)")
+    lines += over_http(engine, url, community, month, year, repeat)
     if label == "postgresql":
         with engine.begin() as conn:
             for table in ("records", "users"):
                 conn.execute(text(f"DELETE FROM {table}"))
     engine.dispose()
     return lines
+
+
+def over_http(engine, url: str, community: str, month: Period, year: Period, repeat: int) -> list[str]:
+    """The same figures through a real server process (uvicorn, loopback):
+    what a coordinator's request costs end to end."""
+    import httpx
+
+    from server.auth import create_user
+    from tests.support.server_process import ServerProcess
+
+    with Session(engine) as session:
+        create_user(session, "bench_coordinator", "bench-pass-1", "coordinator", "书记", community, [])
+        session.commit()
+    with tempfile.TemporaryDirectory() as folder:
+        server = ServerProcess(Path(folder), None if url.startswith("sqlite") else url)
+        if url.startswith("sqlite"):  # serve the very file that was seeded
+            server.data_dir = Path(url.removeprefix("sqlite:///")).parent
+        server.start()
+        try:
+            with httpx.Client(base_url=server.api, timeout=60) as client:
+                login = client.post("/auth/login", json={"username": "bench_coordinator",
+                                                         "password": "bench-pass-1", "device": "bench"})
+                headers = {"Authorization": f"Bearer {login.json()['token']}"}
+                lines = []
+                for name, period in (("one month", month), ("whole year", year)):
+                    params = {"from": period.start.isoformat(), "to": period.end.isoformat()}
+
+                    def call(params=params) -> None:
+                        answer = client.get("/desk/figures", params=params, headers=headers)
+                        assert answer.status_code == 200, answer.text
+
+                    median, worst = timed(call, repeat)
+                    lines.append(f"  HTTP GET /desk/figures, {name}: median {median * 1000:.0f} ms, "
+                                 f"max {worst * 1000:.0f} ms ({repeat} runs)")
+                return lines
+        finally:
+            server.stop()
 
 
 def main() -> None:
@@ -174,7 +213,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        targets = [(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", "sqlite")]
+        targets = [(f"sqlite:///{Path(folder) / SQLITE_FILE}", "sqlite")]  # the file `serve --data` opens
         if os.environ.get("PEOPLE_DIARY_PG_URL"):
             targets.append((os.environ["PEOPLE_DIARY_PG_URL"], "postgresql"))
         for url, label in targets:

@@ -67,6 +67,15 @@ class HouseholdService:
                 break
         return out
 
+    def grids(self) -> list[dict[str, Any]]:
+        """Grids I may put a household in ({id, name, community_id}), by name; a
+        grid not pulled yet shows as {id, name: ""}."""
+        mine = self._ctx.grid_ids
+        held = {g["id"]: g for g in self._ctx.store.all("grid")}
+        if not mine:  # staff: every grid of the community
+            return sorted(held.values(), key=lambda g: g.get("name", ""))
+        return sorted((held.get(g) or {"id": g, "name": ""} for g in mine), key=lambda g: g.get("name", ""))
+
     def get_household(self, household_id: str) -> dict[str, Any] | None:
         return self._ctx.store.get("household", household_id)
 

@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import gc
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
+log = logging.getLogger(__name__)
 SNAPSHOT = "snapshot.json"
 JOURNAL = "journal.log"
 FILE_MODE = 0o600
@@ -141,7 +143,12 @@ class JournalStorage(Storage):
         self._journal_bytes += len(line)
         self._apply(changes)
         if self._journal_bytes > max(MIN_COMPACT_BYTES, self._snapshot_bytes * self.compact_ratio):
-            self.compact()
+            try:
+                self.compact()
+            except OSError:  # e.g. disk full: the commit itself is safe in the journal;
+                log.warning("compaction failed; will retry", exc_info=True)  # retried next time
+                with contextlib.suppress(OSError):
+                    (self.dir / (SNAPSHOT + ".tmp")).unlink(missing_ok=True)
 
     def _undo_partial_write(self) -> None:
         """Disk full mid-line: cut the fragment so the next line starts clean.

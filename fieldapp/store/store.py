@@ -7,6 +7,7 @@ in-memory tables and indexes; nothing here touches the network.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 import uuid
@@ -25,6 +26,7 @@ from .indexes import FieldIndexes
 from .journal import Change, JournalStorage, ensure_private_dir, gc_paused
 
 KEY_FIELD = {"meta": "key", "outbox": "op_id", "conflicts": "id", "photos": "sha256"}
+log = logging.getLogger(__name__)
 CLAMPED_STAMP = "0000000000000:00000:clamped"  # loses to any real stamp
 PRIVATE = ("_hlc", "_by", "_mine")  # per-record bookkeeping, never shown or sent
 Listener = Callable[[list[tuple[str, str]]], None]
@@ -194,7 +196,10 @@ class Store:
         touched = [(t, (n or o or {}).get("id", "")) for t, o, n in updates]
         if touched:
             for listener in list(self._listeners):
-                listener(touched)
+                try:
+                    listener(touched)
+                except Exception:  # the commit stands: a broken listener must not undo "saved"
+                    log.exception("store listener failed")
 
     # --- meta ------------------------------------------------------------------
     @_locked

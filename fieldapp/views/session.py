@@ -8,6 +8,7 @@ cache is process-level on purpose, everything else lives on the AppContext.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from pathlib import Path
@@ -78,13 +79,15 @@ async def restore(ctx: AppContext) -> None:
     """Language and text size from this browser (else the device settings),
     then the logged-in user if a token is still held."""
     settings = device_settings(ctx).load()
-    language = await _pref_get(PREF_LANGUAGE) or settings.language
+    # one round trip to the client for the three preferences, not three
+    language, scale, user_id = await asyncio.gather(
+        _pref_get(PREF_LANGUAGE), _pref_get(PREF_TEXT_SCALE), _pref_get(PREF_USER)
+    )
+    language = language or settings.language
     ctx.language = language if language in LANGUAGES else "zh-CN"
-    scale = await _pref_get(PREF_TEXT_SCALE)
     ctx.text_scale = float(scale or settings.text_scale or 1.0)
     ctx.server_url = ctx.server_url or settings.server_url
     # only the user this browser/app logged in (never another tab's user)
-    user_id = await _pref_get(PREF_USER)
     if user_id:
         ctx.services = resume(ctx, str(user_id))
 

@@ -53,6 +53,8 @@ def build(ctx: AppContext) -> ft.Control:
     ctx.state["sync_progress"], ctx.state["sync_done"] = on_progress, on_done
 
     async def sync_now(_e: ft.Event) -> None:
+        ctx.state.pop("last_report_text", None)  # the result shown is this run's
+        result.value = ""
         bar.visible = True
         ctx.page.update()
         await sess.run_sync(ctx)

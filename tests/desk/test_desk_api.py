@@ -122,6 +122,9 @@ def test_review_bad_input(world: DeskWorld):
     assert reason(world.get("k1", "/review", tag="nope"), 422)["field"] == "tag"
     assert world.get("k1", "/review", limit=0).status_code == 422
     assert world.get("k1", "/entries/not-an-id").status_code == 404
+    for odd in ("100%", "_", "!'\"", "\\u4f4e"):  # LIKE wildcards, quotes, an escaped-looking text
+        assert ok(world.get("k1", "/review", q=odd))["items"] == []
+    assert world.get("k1", "/review", q="长" * 101).status_code == 422
 
 
 def test_entry_detail_audits_special_households_only(world: DeskWorld):

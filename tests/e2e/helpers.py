@@ -155,10 +155,19 @@ def open_app(page, url: str, route: str = "/") -> None:
 def steady_click(page, locator) -> None:
     """Flutter maps a DOM click to a tap at its coordinates: let scrolling
     and animations settle first, or the tap lands on whatever moved there."""
-    locator.wait_for(state="attached")
-    locator.scroll_into_view_if_needed()
-    page.wait_for_timeout(250)
-    locator.click()
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(3):  # the screen may be redrawn (e.g. after a sync) mid-way
+        try:
+            locator.wait_for(state="attached")
+            locator.scroll_into_view_if_needed()
+            page.wait_for_timeout(250)
+            locator.click()
+            return
+        except PlaywrightError as err:
+            if "not attached" not in str(err) or attempt == 2:
+                raise
+            page.wait_for_timeout(300)
 
 
 def fill(page, label: str, text: str, exact: bool = False) -> None:

@@ -44,6 +44,7 @@ def records(changes: list[dict[str, Any]], entity: str) -> list[dict[str, Any]]:
 
 def sync_in_app(page) -> None:
     h.nav(page, "同步")
+    h.wait_idle(page)
     h.click(page, "立即同步")
     h.wait_text(page, "同步完成", timeout_ms=60_000)
 
@@ -143,8 +144,13 @@ def add_household_offline(page) -> None:
     h.fill(page, "室", "101")
     h.click(page, "添加成员")
     h.fill(page, "姓名", "张红梅", exact=True)
-    h.fill(page, "电话", "13900001111")
+    h.fill(page, "电话", "call me")
     h.fill(page, "身份证号（仅保存脱敏号码）", "220102195001011234")
+    h.click(page, "保存")
+    h.wait_text(page, "电话号码格式不对")  # next to the field, in the user's language
+    h.screenshot(page, SHOTS / "household_form_error.png")
+    assert page.get_by_role("textbox", name="户主姓名").input_value() == "张红梅"  # nothing typed is lost
+    h.fill(page, "电话", "13900001111")
     h.screenshot(page, SHOTS / "household_form.png")
     h.click(page, "保存")
     h.wait_text(page, "一户一档")
@@ -223,3 +229,47 @@ def volunteer_completes_errand(server, app: h.AppProcess, receipt: Path) -> None
     assert errand["status"] == "confirmed" and errand["resident_confirmed"] is True
     answer = api.client.get(f"/photos/{errand['receipt_photo']}", headers=api.headers)
     assert answer.status_code == 200 and answer.content[:2] == b"\xff\xd8"
+
+
+def test_logout_keeps_unsynced_work_wide_window_and_text_size(stack) -> None:
+    server, app = stack
+    with h.browser_page(h.WIDE) as page:
+        h.open_app(page, app.url)
+        h.fill(page, "用户名", "worker2")
+        h.fill(page, "密码", PASSWORD)
+        h.click(page, "登录")
+        h.wait_text(page, "我的走访")
+        h.wait_idle(page)
+        h.screenshot(page, SHOTS / "round_wide.png")  # navigation rail beside the list
+
+        server.stop()
+        h.nav(page, "住户")
+        h.click(page, "新增住户")
+        h.fill(page, "户主姓名", "欧阳翠花")
+        h.fill(page, "楼栋", "12栋")
+        h.click(page, "保存")
+        h.wait_text(page, "一户一档")
+
+        h.nav(page, "设置")
+        h.click_named(page, "特大")
+        h.wait_text(page, "退出登录")
+        h.screenshot(page, SHOTS / "settings_large_text.png")
+        h.click(page, "退出登录")
+        h.wait_text(page, "条记录没有同步")  # warned, not dropped
+        h.screenshot(page, SHOTS / "logout_warning.png")
+        h.click(page, "仍然退出（保留记录）")
+        h.wait_text(page, "服务器地址")
+
+        server.start()
+        h.fill(page, "用户名", "worker2")
+        h.fill(page, "密码", PASSWORD)
+        h.click(page, "登录")
+        h.wait_text(page, "我的走访")
+        h.nav(page, "同步")
+        h.wait_idle(page)
+        h.click(page, "立即同步")
+        h.wait_text(page, "同步完成", timeout_ms=60_000)
+
+    coordinator = ApiSession(server.api).login("coordinator1", PASSWORD)
+    names = [x["head_name"] for x in records(pull_all(coordinator), "household")]
+    assert names.count("欧阳翠花") == 1

@@ -95,3 +95,14 @@ def test_household_archive(services):
     with pytest.raises(ValidationError) as err:
         services.households.household_archive("00000000-0000-4000-8000-00000000dead")
     assert err.value.code == "not_found"
+
+
+def test_grids_for_pickers(services):
+    from services_helpers import GRID
+
+    assert services.households.grids() == [{"id": GRID, "name": ""}], "not pulled yet: id only"
+    services.store.apply_remote({"entity": "grid", "id": GRID, "seq": 1,
+                                 "record": {"id": GRID, "community_id": services.user["community_id"],
+                                            "name": "一网格"},
+                                 "field_hlc": {}, "field_by": {}})
+    assert [g["name"] for g in services.households.grids()] == ["一网格"]

@@ -25,7 +25,11 @@ def main() -> None:
         record_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         fields = {"grid_id": grid, "address": {"building": str(i % 30)}, "head_name": f"户{i}",
                   "created_at": "2026-01-01T00:00:00Z"}
-        store.write_local([("household", record_id, fields)], user_id)
+        visit = {"household_id": record_id, "grid_id": grid, "worker_id": user_id,
+                 "visited_at": "2026-01-02T00:00:00Z", "kind": "regular", "notes": "走访" * (i % 50)}
+        entry_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        # two records and two operations in one commit: all or nothing after a kill
+        store.write_local([("household", record_id, fields), ("diary_entry", entry_id, visit)], user_id)
         if i % 7 == 0:
             store.set_meta("cursor", i)
         sys.stdout.write(f"{record_id} {i}\n")

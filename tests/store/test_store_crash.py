@@ -65,6 +65,10 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_save(tmp_path):
             assert not wrong, f"kill {kill}: records changed"
             queued = {op["id"] for op in store.pending_ops(limit=100_000)}
             assert set(acknowledged) <= queued, f"kill {kill}: an acknowledged record lost its operation"
+            for household in store.all("household"):  # acknowledged or not: never half a commit
+                entries = store.entries_for_household(household["id"])
+                assert len(entries) == 1 and entries[0]["id"] in queued, f"kill {kill}: half a commit"
+            assert store.count("diary_entry") == store.count("household")
         finally:
             store.close()
         reopened += 1

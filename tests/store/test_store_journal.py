@@ -187,3 +187,41 @@ def test_disk_full_mid_line_leaves_no_fragment(tmp_path, monkeypatch):
     assert again.storage.dropped_bytes == 0
     assert {h["head_name"] for h in again.all("household")} == {"留", "后"}
     again.close()
+
+
+def test_failed_compaction_does_not_fail_the_save(tmp_path, monkeypatch):
+    """Compaction is housekeeping: if it cannot write (disk full), the save that
+    triggered it is still committed and reported as saved."""
+    import errno
+
+    monkeypatch.setattr(journal_module, "MIN_COMPACT_BYTES", 500)
+    store = open_store(tmp_path, USER)
+
+    def no_space(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.storage, "compact", no_space)
+    ids = [new_id() for _ in range(5)]
+    for record_id in ids:
+        store.write_local([("household", record_id, household())], USER)  # each passes the threshold
+    assert {h["id"] for h in store.households_in_grids([household()["grid_id"]])} == set(ids)
+    store.close()
+    again = open_store(tmp_path, USER)
+    assert again.count("household") == 5 and not (again.path / "snapshot.json").exists()
+    again.close()
+
+
+def test_default_data_dir_prefers_flet_storage(monkeypatch, tmp_path):
+    from fieldapp.store import default_data_dir
+
+    monkeypatch.setenv("FLET_APP_STORAGE_DATA", str(tmp_path / "flet"))
+    assert default_data_dir() == tmp_path / "flet"
+    monkeypatch.delenv("FLET_APP_STORAGE_DATA")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_data_dir() == tmp_path / "xdg" / "people-diary"
+
+
+def test_user_ids_cannot_escape_the_data_dir(tmp_path):
+    for bad in ("", "../x", ".hidden", "a/b"):
+        with pytest.raises(ValueError):
+            open_store(tmp_path, bad)

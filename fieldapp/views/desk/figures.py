@@ -30,9 +30,9 @@ def build(ctx: AppContext) -> ft.Control:
     if report is not None:
         body += [
             _table(ctx, [report["community"]]),
+            _charts(ctx, report),
             w.section(ctx.t("desk.fig.by_grid"), [_table(ctx, report["grids"])]),
             w.section(ctx.t("desk.fig.by_worker"), [_table(ctx, report["workers"])]),
-            _charts(ctx, report),
         ]
     return c.frame(ctx, "/desk/figures", "desk.nav.figures", body)
 
@@ -61,4 +61,4 @@ def _charts(ctx: AppContext, report: dict[str, Any]) -> ft.Control:
               (ctx.t("desk.fig.closure"), [r["needs"]["closure_rate"] or 0 for r in grids]),
               (ctx.t("desk.fig.satisfaction"), [r["needs"]["satisfaction_rate"] or 0 for r in grids])]
     rates = bar_chart([r["label"] for r in grids], series, ctx.t("desk.fig.chart_rates"), percent=True)
-    return ft.Row([ft.Image(src=visits, width=600), ft.Image(src=rates, width=600)], wrap=True)
+    return ft.Row([visits, rates], wrap=True, spacing=24, vertical_alignment=ft.CrossAxisAlignment.START)
