@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Connection, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from fieldapp.domain.enums import Role
@@ -147,7 +147,7 @@ def revoke(session: Session, token: str) -> None:
         writer.commit()
 
 
-def principal_for_token(session: Session, token: str) -> Principal | None:
+def principal_for_token(session: Session | Connection, token: str) -> Principal | None:
     """The user behind a live token, or None (unknown, expired, revoked, inactive)."""
     t, u = s.tokens.c, s.users.c
     row = session.execute(

@@ -35,8 +35,8 @@ def bearer_token(authorization: str | None = Header(default=None)) -> str:
 def current_user(request: Request, token: str = Depends(bearer_token)) -> Principal:
     """The caller; 401 if the token is missing, unknown, expired or revoked.
     Uses its own short session so the handler's transaction starts fresh."""
-    with Session(get_engine(request)) as session:
-        principal = principal_for_token(session, token)
+    with get_engine(request).connect() as conn:  # a plain connection: lighter than a Session
+        principal = principal_for_token(conn, token)
     if principal is None:
         raise api_error(401, "not_authenticated")
     return principal

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -130,10 +130,11 @@ def _serve(sha: str, request: Request, principal: Principal, session: Session, t
 
 def _referenced_in_scope(session: Session, p: Principal, sha: str) -> bool:
     r = s.records.c
-    mentions = r.data.like(f'%"{sha}"%')
+    # only diary entries (photos) and errands (receipt_photo) hold photo hashes
+    mentions = and_(r.entity.in_(("diary_entry", "errand")), r.data.like(f'%"{sha}"%'))
     if p.role == Role.VOLUNTEER:
         visible = and_(r.entity == "errand", r.person_id == p.user_id)
     else:
-        visible = or_(scope.pull_filter(p))
+        visible = scope.pull_filter(p)
     found = session.execute(select(r.id).where(mentions, visible).limit(1)).first()
     return found is not None

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -112,15 +112,18 @@ class SeqCounter:
         self.session = session
         c = s.counters.c
         session.execute(update(s.counters).where(c.name == "seq").values(value=c.value))  # takes the lock
-        self.value = session.execute(select(c.value).where(c.name == "seq")).scalar_one()
-        self.start = self.value
+        counted = session.execute(select(c.value).where(c.name == "seq")).scalar_one()
+        # a bulk loader that forgot the counter must not make every later write collide
+        highest = session.execute(select(func.max(s.records.c.seq))).scalar() or 0
+        self.value = self.start = max(counted, highest)
+        self.counted = counted
 
     def next(self) -> int:
         self.value += 1
         return self.value
 
     def save(self) -> None:
-        if self.value != self.start:
+        if self.value != self.counted:
             row = s.counters.c.name == "seq"
             self.session.execute(update(s.counters).where(row).values(value=self.value))
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -25,6 +27,9 @@ from .timeutil import now_iso
 router = APIRouter(prefix="/sync", tags=["sync"])
 MAX_OPS = 500
 MAX_PUSH_BYTES = 16 * 1024 * 1024
+PULL_STATUS_EVERY_S = 30.0
+_last_pull_status: dict[tuple[str, str], float] = {}
+_pull_status_lock = threading.Lock()
 
 
 def parse_push(body: Any) -> tuple[str, list[Any], int]:
@@ -71,12 +76,26 @@ def pull(since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
          principal: Principal = Depends(current_user), session: Session = Depends(get_db)) -> Response:
     changes, cursor, more = pull_page(session, principal, since, limit)
     session.rollback()  # end the read snapshot before writing the device's status
-    with write_session(session.get_bind()) as writer:
-        _device_status(writer, principal.user_id, principal.device or "unknown", last_pull_at=now_iso())
-        writer.commit()
+    device = principal.device or "unknown"
+    if _pull_status_due(principal.user_id, device):
+        with write_session(session.get_bind()) as writer:
+            _device_status(writer, principal.user_id, device, last_pull_at=now_iso())
+            writer.commit()
     body = (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
             f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
     return Response(content=body.encode(), media_type="application/json")
+
+
+def _pull_status_due(user_id: str, device: str) -> bool:
+    """Whether to record this pull: at most once per PULL_STATUS_EVERY_S per
+    device, so a paging pull does not queue for the write lock on every page."""
+    now = time.monotonic()
+    with _pull_status_lock:
+        last = _last_pull_status.get((user_id, device))
+        if last is not None and now - last < PULL_STATUS_EVERY_S:
+            return False
+        _last_pull_status[(user_id, device)] = now
+        return True
 
 
 def _device_status(session: Session, user_id: str, device: str, rejected_add: int = 0, **values: Any) -> None:

@@ -69,7 +69,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "desk.col.pending": {"zh-CN": "待上传", "en": "Pending"},
     "desk.col.rejected": {"zh-CN": "被拒", "en": "Rejected"},
     "desk.col.devices": {"zh-CN": "设备数", "en": "Devices"},
-    "desk.col.open": {"zh-CN": "", "en": ""},
+    "desk.col.open": {"zh-CN": "操作", "en": "Action"},
     "desk.open": {"zh-CN": "查看", "en": "Open"},
     # review
     "desk.review.none": {"zh-CN": "没有符合条件的民情日记", "en": "No diary entries match"},

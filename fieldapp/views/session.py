@@ -187,16 +187,20 @@ def start_sync(ctx: AppContext) -> None:
     ctx.page.run_task(run_sync, ctx)
 
 
-async def run_sync(ctx: AppContext) -> Any:
-    """One sync; updates the app bar and any progress listener on the context."""
-    if ctx.services is None or ctx.state.get("sync_task_running"):
+async def run_sync(ctx: AppContext, restart: bool = False) -> Any:
+    """One sync; updates the app bar and any progress listener on the context.
+    `restart` (the user pressed "sync now"): a background sync that is still
+    backing off (e.g. the server was down) is cancelled and a fresh one runs."""
+    if ctx.services is None:
+        return None
+    if ctx.state.get("sync_task_running") and (not restart or not await _cancel_running(ctx)):
         return None
     ctx.state["sync_task_running"] = True
+    cancel = ctx.state["sync_cancel"] = asyncio.Event()
     set_sync_state(ctx, "syncing")
-    listener = ctx.state.get("sync_progress")
     report = None
     try:
-        report = await ctx.services.sync.sync_now(on_progress=lambda p: listener(p) if listener else None)
+        report = await ctx.services.sync.sync_now(on_progress=lambda p: _progress(ctx, p), cancel=cancel)
         set_sync_state(ctx, _state_after(report))
     except Exception as exc:
         log.exception("sync failed")
@@ -204,6 +208,8 @@ async def run_sync(ctx: AppContext) -> Any:
         ctx.state["sync_error"] = str(exc)[:200]
     finally:
         ctx.state["sync_task_running"] = False
+    if report is not None and report.cancelled:
+        return report  # a newer run reports instead
     done = ctx.state.get("sync_done")
     if done:
         done(report)
@@ -212,17 +218,33 @@ async def run_sync(ctx: AppContext) -> Any:
     return report
 
 
+def _progress(ctx: AppContext, progress: Any) -> None:
+    listener = ctx.state.get("sync_progress")  # whichever sync screen is showing now
+    if listener is not None:
+        listener(progress)
+
+
+async def _cancel_running(ctx: AppContext, wait_s: float = 15.0) -> bool:
+    cancel = ctx.state.get("sync_cancel")
+    if cancel is not None:
+        cancel.set()
+    for _ in range(int(wait_s / 0.1)):  # bounded wait for the old run to stop
+        if not ctx.state.get("sync_task_running"):
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
 def _state_after(report: Any) -> str:
     if report is None:
         return "error"
-    status = getattr(report, "status", None) or "ok"
-    return {
-        "ok": "idle",
-        "offline": "offline",
-        "auth_required": "login_needed",
-        "login_needed": "login_needed",
-        "error": "error",
-    }.get(str(status), "idle")
+    if report.auth_required:
+        return "login_needed"
+    if report.error == "unreachable":
+        return "offline"
+    if report.error:
+        return "error"
+    return "idle"
 
 
 def _state_for_error(exc: Exception) -> str:

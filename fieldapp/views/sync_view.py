@@ -57,7 +57,7 @@ def build(ctx: AppContext) -> ft.Control:
         result.value = ""
         bar.visible = True
         ctx.page.update()
-        await sess.run_sync(ctx)
+        await sess.run_sync(ctx, restart=True)
 
     last = datetime_text(ctx.language, status.last_sync_at) if status.last_sync_at else ctx.t("sync.never")
     result.value = ctx.state.get("last_report_text", "")

@@ -42,13 +42,21 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 def dialect_name(url: str) -> str:
-    return "postgresql" if url.startswith("postgresql") else "sqlite"
+    return "postgresql" if url.startswith(("postgresql", "postgres:")) else "sqlite"
 
 
 def make_engine(url: str) -> Engine:
     if dialect_name(url) == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+    return create_engine(with_psycopg(url), pool_size=10, max_overflow=30, pool_pre_ping=True)
+
+
+def with_psycopg(url: str) -> str:
+    """postgresql:// and postgres:// URLs use psycopg 3 (the driver installed)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _sqlite_engine(url: str) -> Engine:

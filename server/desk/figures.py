@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -68,6 +68,20 @@ class Period:
 
     def holds(self, stamp: str | None) -> bool:
         return stamp is not None and self.start <= to_day(stamp) <= self.end
+
+    def by_end(self, stamp: str | None) -> bool:
+        """On or before the period's last day. Stored stamps are normalised
+        UTC "YYYY-MM-DDTHH:MM:SSZ" (domain checks.timestamp), so their first
+        ten characters are the day: compared as text, no parsing."""
+        return stamp is not None and stamp[:10] <= self.end_day
+
+    @property
+    def end_day(self) -> str:
+        return self.end.isoformat()
+
+    @property
+    def start_day(self) -> str:
+        return self.start.isoformat()
 
 
 def prorated_quota(monthly_quota: int | None, period: Period) -> float:
@@ -152,17 +166,15 @@ class NeedOutcome:
 
 def assess(need: NeedFacts, period: Period) -> NeedOutcome | None:
     """None when the need was not raised in the period."""
-    if not period.holds(need.raised_at):
+    if not period.start_day <= need.raised_at[:10] <= period.end_day:
         return None
-    end = period.end
-    resolved = need.resolved_at is not None and to_day(need.resolved_at) <= end
-    follow_up = need.follow_up_at is not None and to_day(need.follow_up_at) <= end
+    resolved = period.by_end(need.resolved_at)
+    follow_up = period.by_end(need.follow_up_at)
     return NeedOutcome(
         resolved=resolved,
         on_time=resolved and resolved_on_time(need.deadline, need.resolved_at),
         days_to_resolve=_days_between(need.raised_at, need.resolved_at) if resolved else None,
-        closed=(need.status == NeedStatus.CLOSED and need.closed_at is not None
-                and to_day(need.closed_at) <= end),
+        closed=need.status == NeedStatus.CLOSED and period.by_end(need.closed_at),
         follow_up=follow_up,
         satisfaction=need.satisfaction if follow_up else None,
     )
@@ -234,7 +246,7 @@ class FiguresRow:
     needs: NeedFigures = field(default_factory=NeedFigures)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**vars(self), "coverage": dict(vars(self.coverage)), "needs": dict(vars(self.needs))}
 
 
 def figures_row(key: str, label: str, visits: int, quota: float, households: Iterable[HouseholdFacts],

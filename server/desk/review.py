@@ -17,7 +17,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.domain.enums import ServiceCategory, Tag
-from fieldapp.domain.errors import ValidationError
 from fieldapp.domain.operation import new_id
 
 from . import queries as q
@@ -236,9 +235,6 @@ def add_comment(session: Session, principal: Any, community_id: str, entry_id: s
     comment_id = new_id()
     fields = {"entry_id": entry_id, "grid_id": row.grid_id, "author_id": principal.user_id,
               "at": now_iso(), "text": comment_text.strip()}
-    try:
-        write(session, principal, "comment", comment_id, fields)
-    except ValidationError as err:
-        fail(422, err.code, err.field, err.detail or None)
+    write(session, principal, "comment", comment_id, fields)  # a refusal answers 422 with the reason
     session.commit()
     return {"id": comment_id, **fields}

@@ -185,8 +185,13 @@ def click(page, name: str, exact: bool = False) -> None:
 
 def nav(page, label: str) -> None:
     """Bottom tab (phone) or rail destination (wide window)."""
-    tab = page.get_by_role("tab", name=label, exact=True)
-    steady_click(page, (tab if tab.count() else page.get_by_role("button", name=label, exact=True)).first)
+    for found in (page.get_by_role("tab", name=label, exact=True),
+                  page.get_by_role("button", name=label, exact=True),
+                  page.get_by_role("button", name=label)):  # rail: "住户 Tab 2 of 5"
+        if found.count():
+            steady_click(page, found.first)
+            return
+    raise AssertionError(f"no navigation destination {label!r}")
 
 
 def click_named(page, name: str) -> None:

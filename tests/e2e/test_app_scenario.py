@@ -85,6 +85,7 @@ def test_worker_offline_visit_syncs_and_volunteer_errand(stack, tmp_path: Path) 
 
         add_household_offline(page)
         h.nav(page, "住户")
+        h.wait_text(page, "新增住户")
         h.fill(page, "搜索姓名、地址、电话或拼音首字母", "zhm")
         h.wait_text(page, "张红梅")
         h.screenshot(page, SHOTS / "households_search.png")
@@ -104,6 +105,7 @@ def test_worker_offline_visit_syncs_and_volunteer_errand(stack, tmp_path: Path) 
 
         sync_in_app(page)
         h.nav(page, "住户")
+        h.wait_text(page, "新增住户")
         h.fill(page, "搜索姓名、地址、电话或拼音首字母", "zhm")
         h.click_text(page, "张红梅")
         h.wait_text(page, comment)
@@ -251,6 +253,7 @@ def test_logout_keeps_unsynced_work_wide_window_and_text_size(stack) -> None:
         h.wait_text(page, "一户一档")
 
         h.nav(page, "设置")
+        h.wait_text(page, "字体大小")
         h.click_named(page, "特大")
         h.wait_text(page, "退出登录")
         h.screenshot(page, SHOTS / "settings_large_text.png")

@@ -67,3 +67,25 @@ def test_server_starts_on_a_v1_database_and_serves_its_data(backend: str, tmp_pa
             headers = {"Authorization": f"Bearer {login.json()['token']}"}
             changes = client.get("/sync/pull", headers=headers).json()["changes"]
             assert [(c["entity"], c["id"], c["seq"]) for c in changes] == [("need", need_id, 1)]
+
+
+def test_seq_counter_behind_the_records_heals_instead_of_colliding(tmp_path) -> None:  # noqa: ANN001
+    """A loader that inserted rows without advancing counters.seq must not make
+    later writes collide on the unique seq: the next seqs continue above them."""
+    from sqlalchemy.orm import Session
+
+    from server.db import open_database
+    from server.records import seed_many
+
+    engine = open_database(Settings(tmp_path).database_url)
+    community = str(uuid.uuid4())
+    with Session(engine) as session:
+        [first] = seed_many(session, [("community", community, {"name": "社区"})], community)
+        session.execute(text("UPDATE counters SET value = 0 WHERE name = 'seq'"))  # the forgetful loader
+        grid = str(uuid.uuid4())
+        grid_record = {"name": "一网格", "community_id": community}
+        [second] = seed_many(session, [("grid", grid, grid_record)], community)
+        session.commit()
+        assert second > first
+        assert session.execute(text("SELECT value FROM counters WHERE name = 'seq'")).scalar() == second
+    engine.dispose()

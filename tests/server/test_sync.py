@@ -172,6 +172,7 @@ def test_push_records_the_device_status(world: World, worker: ApiSession) -> Non
     from server.db import make_engine
     from server.db import schema as s
 
+    worker.pull()
     worker.push([worker.op("household", new_id(), {"head_name": "x"})], pending=42)  # rejected: required
     engine = make_engine(Settings(world.srv.data_dir, world.srv.db_url).database_url)
     with engine.connect() as conn:
