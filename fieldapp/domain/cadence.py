@@ -7,7 +7,7 @@ the numbers; these are the defaults.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 from .enums import Tag
@@ -34,12 +34,32 @@ def interval_days(tags: list[str], community: dict[str, Any] | None = None) -> i
     return min([settings[t] for t in tags if t in settings] + [regular])
 
 
+# A community's day is its local day: a visit at 07:00 in Changchun is that
+# day's visit, though stored as 23:00Z the day before. China has one zone, no DST.
+LOCAL_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
 def to_day(value: str | date | datetime) -> date:
+    """The local (community) day of a stored UTC stamp, a datetime or a date."""
     if isinstance(value, datetime):
-        return value.date()
+        return value.astimezone(LOCAL_TZ).date() if value.tzinfo else value.date()
     if isinstance(value, date):
         return value
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed.astimezone(LOCAL_TZ).date() if parsed.tzinfo else parsed.date()
+
+
+def day_start_stamp(day: date) -> str:
+    """The stored-form UTC stamp at which a local day begins, for range queries:
+    stored stamps are "YYYY-MM-DDTHH:MM:SSZ", so string order is time order."""
+    start = datetime.combine(day, time.min, LOCAL_TZ).astimezone(UTC)
+    return start.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_TZ).date()
 
 
 def next_due(

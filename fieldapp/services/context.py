@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from fieldapp.domain.cadence import local_today
 from fieldapp.domain.errors import ValidationError
 from fieldapp.domain.records import validate_fields
 from fieldapp.store import Store
@@ -32,7 +33,8 @@ class ServiceContext:
         return list(self.user.get("grid_ids") or [])
 
     def today(self) -> date:
-        return date.today()
+        """The community's day (Beijing time), the same rule as domain.cadence.to_day."""
+        return local_today()
 
     def write(self, changes: list[tuple[str, str, dict[str, Any]]], *,
               photos: list[Any] | None = None) -> list[dict[str, Any]]:

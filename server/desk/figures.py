@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from fieldapp.domain.cadence import DEFAULT_MONTHLY_VISIT_QUOTA, in_cadence, to_day
+from fieldapp.domain.cadence import DEFAULT_MONTHLY_VISIT_QUOTA, day_start_stamp, in_cadence, to_day
 from fieldapp.domain.deadlines import resolved_on_time
 from fieldapp.domain.enums import NeedStatus, Satisfaction
 from fieldapp.domain.errors import ValidationError
@@ -60,20 +60,20 @@ class Period:
 
     def start_iso(self) -> str:
         """Lower bound for ISO 'Z' timestamps (string order = time order)."""
-        return self.start.isoformat() + "T00:00:00Z"
+        return day_start_stamp(self.start)
 
     def end_iso(self) -> str:
         """Exclusive upper bound: the first instant after the period."""
-        return (self.end + timedelta(days=1)).isoformat() + "T00:00:00Z"
+        return day_start_stamp(self.end + timedelta(days=1))
 
     def holds(self, stamp: str | None) -> bool:
         return stamp is not None and self.start <= to_day(stamp) <= self.end
 
     def by_end(self, stamp: str | None) -> bool:
-        """On or before the period's last day. Stored stamps are normalised
-        UTC "YYYY-MM-DDTHH:MM:SSZ" (domain checks.timestamp), so their first
-        ten characters are the day: compared as text, no parsing."""
-        return stamp is not None and stamp[:10] <= self.end_day
+        """On or before the period's last local day. Stored stamps are
+        normalised UTC "YYYY-MM-DDTHH:MM:SSZ" (domain checks.timestamp), so
+        they compare as text with the period's UTC bound: no parsing."""
+        return stamp is not None and stamp < self.end_iso()
 
     @property
     def end_day(self) -> str:
@@ -166,7 +166,7 @@ class NeedOutcome:
 
 def assess(need: NeedFacts, period: Period) -> NeedOutcome | None:
     """None when the need was not raised in the period."""
-    if not period.start_day <= need.raised_at[:10] <= period.end_day:
+    if not period.start_iso() <= need.raised_at < period.end_iso():
         return None
     resolved = period.by_end(need.resolved_at)
     follow_up = period.by_end(need.follow_up_at)

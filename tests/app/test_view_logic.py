@@ -243,3 +243,99 @@ def test_session_languages_do_not_leak_between_sessions() -> None:
     assert translate("en", "round.title") == "My round"
     assert translate("zh-CN", "round.title") == "我的走访"
     assert i18n.language() == before
+
+
+class PageStandIn:
+    """Only what the forms touch outside a browser: a width and a place for toasts."""
+
+    width = 412
+
+    def __init__(self) -> None:
+        self.shown: list[object] = []
+
+    def show_dialog(self, dialog: object) -> None:
+        self.shown.append(dialog)
+
+    def run_task(self, *_args: object) -> None:  # background sync: not in these tests
+        return None
+
+
+@pytest.fixture()
+def worker_context(tmp_path: Path):
+    from fieldapp.services import Services
+    from fieldapp.views.context import AppContext
+
+    user = {
+        "id": str(uuid.uuid4()),
+        "username": "w",
+        "display_name": "W",
+        "role": "worker",
+        "community_id": None,
+        "grid_ids": [str(uuid.uuid4())],
+    }
+    services = Services.open(tmp_path, user)
+    household = services.households.save_household(
+        {"head_name": "张红梅", "address": {"building": "9栋"}, "tags": ["living_alone"]}
+    )
+    ctx = AppContext(page=PageStandIn(), data_dir=tmp_path, services=services)
+    try:
+        yield ctx, household
+    finally:
+        services.close()
+
+
+def test_visit_draft_survives_and_bad_input_keeps_what_was_typed(worker_context) -> None:
+    ctx, household = worker_context
+    form = diary.VisitForm(ctx, household)
+    assert form.kind.value == "special"  # a special household
+    form.notes.value = "门口有积水"
+    form.categories.add("safety")
+    form.add_need({"title": "修排水", "handling": "joint", "deadline": "soon"})
+    form.changed()
+    again = diary.VisitForm(ctx, household)  # the app closed and opened again
+    assert again.restored and again.notes.value == "门口有积水"
+    assert again.categories == {"safety"} and again.needs[0].title.value == "修排水"
+    again.save(None)  # bad deadline: shown next to the field, nothing saved, draft kept
+    assert again.needs[0].deadline.error == translate("zh-CN", "error.bad_deadline")
+    assert ctx.services.diary.entries_for(household["id"]) == []
+    assert ctx.services.diary.load_draft(diary.draft_key(household["id"]))["notes"] == "门口有积水"
+    again.needs[0].deadline.value = "2026-12-31"
+    again.save(None)
+    entries = ctx.services.diary.entries_for(household["id"])
+    assert [e["notes"] for e in entries] == ["门口有积水"]
+    assert ctx.services.needs.needs_for_household(household["id"])[0]["deadline"] == "2026-12-31"
+    assert ctx.services.diary.load_draft(diary.draft_key(household["id"])) is None
+
+
+def test_need_deadline_follows_handling_until_edited(worker_context) -> None:
+    from fieldapp.domain.deadlines import default_deadline
+    from fieldapp.views.format import today_local
+
+    ctx, household = worker_context
+    form = diary.VisitForm(ctx, household)
+    form.add_need()
+    card = form.needs[0]
+    assert card.deadline.value == default_deadline("promised", today_local()).isoformat()
+    card.handling.value = "joint"
+    card.on_handling(None)
+    assert card.deadline.value == default_deadline("joint", today_local()).isoformat()
+    card.deadline.value = "2027-01-05"
+    card.on_deadline(None)
+    card.handling.value = "answer"
+    card.on_handling(None)
+    assert card.deadline.value == "2027-01-05"
+
+
+def test_household_form_error_lands_on_member_field(worker_context) -> None:
+    ctx, _household = worker_context
+    form = household_form.HouseholdForm(ctx, None)
+    form.boxes["head_name"].value = "李贵"
+    form.boxes["building"].value = "3栋"
+    form.add_member({"name": "李贵", "phone": "call me"})
+    form.save(None)
+    assert form.members[0]["phone"].error == translate("zh-CN", "error.bad_phone")
+    assert form.boxes["head_name"].value == "李贵"  # nothing typed is lost
+    assert ctx.services.households.search_households("李贵") == []
+    form.members[0]["phone"].value = "13900001111"
+    form.save(None)
+    assert [h["head_name"] for h in ctx.services.households.search_households("lg")] == ["李贵"]

@@ -115,4 +115,6 @@ def test_period_bad_input():
     with pytest.raises(ValidationError):
         Period.parse("March", "2026-03-01")
     assert Period.parse("2026-03-01", "2026-03-31").days == 31
-    assert MARCH.end_iso() == "2026-04-01T00:00:00Z"
+    # periods are Beijing-time days: March ends at 2026-04-01 00:00 +08:00
+    assert MARCH.start_iso() == "2026-02-28T16:00:00Z"
+    assert MARCH.end_iso() == "2026-03-31T16:00:00Z"

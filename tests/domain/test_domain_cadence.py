@@ -9,6 +9,7 @@ from domain_samples import uid
 
 from fieldapp.domain.cadence import (
     DEFAULT_REGULAR_INTERVAL_DAYS,
+    day_start_stamp,
     in_cadence,
     interval_days,
     next_due,
@@ -44,7 +45,15 @@ def test_to_day_accepts_timestamps_dates_and_datetimes():
     assert to_day("2026-03-01T09:30:00Z") == date(2026, 3, 1)
     assert to_day("2026-03-01") == date(2026, 3, 1)
     assert to_day(date(2026, 3, 1)) == date(2026, 3, 1)
-    assert to_day(datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == date(2026, 3, 1)
+    # the community's day is Beijing time: 23:00Z is already 07:00 the next day
+    assert to_day(datetime(2026, 3, 1, 23, 0, tzinfo=UTC)) == date(2026, 3, 2)
+    assert to_day(datetime(2026, 3, 1, 15, 59, tzinfo=UTC)) == date(2026, 3, 1)
+
+
+def test_morning_visit_counts_on_its_local_day():
+    # 07:30 in Changchun on 2 March is stored as 23:30Z on 1 March
+    assert to_day("2026-03-01T23:30:00Z") == date(2026, 3, 2)
+    assert day_start_stamp(date(2026, 3, 2)) == "2026-03-01T16:00:00Z"
 
 
 def test_next_due():

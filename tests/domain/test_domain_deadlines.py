@@ -51,8 +51,9 @@ def test_deadline_state(today, state):
         (None, False),  # not resolved: not on time
         ("2026-03-02T09:00:00Z", True),
         ("2026-03-08T00:00:00Z", True),  # the deadline day counts
-        ("2026-03-08T23:59:59Z", True),
-        ("2026-03-09T00:00:00Z", False),
+        ("2026-03-08T15:59:59Z", True),  # 23:59:59 Beijing time on the deadline day
+        ("2026-03-08T16:00:00Z", False),  # midnight Beijing time: the day after
+        ("2026-03-08T23:59:59Z", False),
         ("2026-03-08", True),
     ],
 )
