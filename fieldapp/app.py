@@ -124,6 +124,7 @@ class Shell:
         self.ctx._refresh = self.render
         self.sync_badge = ft.Container()
         self.path = "/"
+        self.wide = False
         self.ctx.state["shell"] = self
 
     def after_sync(self) -> None:
@@ -142,6 +143,12 @@ class Shell:
     def on_route_change(self, _e: ft.RouteChangeEvent | None = None) -> None:
         self.render()
 
+    def on_resize(self, _e: object = None) -> None:
+        """Redraw only when the layout changes (tabs <-> rail): a phone's
+        keyboard resizes the page too, and a redraw would drop what is typed."""
+        if self.ctx.is_wide != self.wide:
+            self.render()
+
     def render(self) -> None:
         path, query = split_route(self.page.route or "/")
         if self.ctx.services is None and path not in PUBLIC_ROUTES:
@@ -152,7 +159,7 @@ class Shell:
         if found is None:
             return
         screen, params = found
-        self.path = path
+        self.path, self.wide = path, self.ctx.is_wide
         self.ctx.params, self.ctx.query = params, query
         for key in ("sync_progress", "sync_done"):  # listeners belong to the screen being left
             self.ctx.state.pop(key, None)
@@ -288,7 +295,7 @@ def make_main(config: AppConfig) -> Callable[[ft.Page], object]:
         await sess.restore(shell.ctx)
         apply_theme(page, shell.ctx.text_scale)
         page.on_route_change = shell.on_route_change
-        page.on_resize = lambda _e: shell.render()
+        page.on_resize = shell.on_resize
         sess.watch_connectivity(shell.ctx)
         shell.render()
 

@@ -29,17 +29,24 @@ def build_list(ctx: AppContext) -> ft.Control:
     count = w.muted("")
     tag_row = ft.Row(wrap=True, spacing=4)
 
-    def refresh() -> None:
+    tiles: dict[str, ft.Control] = {}  # a tile already sent is reused: only the list order travels
+
+    def refresh(tags_changed: bool = True) -> None:
         found = ctx.services.households.search_households(
             query.value or "", tag=ctx.state.get("hh_tag"), limit=SEARCH_LIMIT
         )
-        results.controls = [household_tile(ctx, h) for h in found] or [w.empty(ctx.t("households.none"))]
+        shown = [
+            tiles[h["id"]] if h["id"] in tiles else tiles.setdefault(h["id"], household_tile(ctx, h))
+            for h in found
+        ]
+        results.controls = shown or [w.empty(ctx.t("households.none"))]
         count.value = ctx.t("households.count", n=len(found))
-        tag_row.controls = tag_chips(ctx, refresh)
+        if tags_changed:
+            tag_row.controls = tag_chips(ctx, refresh)
 
     def on_change(_e: ft.Event) -> None:
         ctx.state["hh_query"] = query.value
-        refresh()
+        refresh(tags_changed=False)
 
     query.on_change = on_change
     refresh()

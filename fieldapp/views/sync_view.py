@@ -43,7 +43,7 @@ def build(ctx: AppContext) -> ft.Control:
 
     def on_progress(progress: Any) -> None:
         bar.visible, bar.value = True, progress_fraction(progress)
-        phase.value = f"{progress.phase} {progress.done}/{progress.total or '?'}"
+        phase.value = f"{ctx.t('sync.phase.' + progress.phase)} {progress.done}/{progress.total or '?'}"
         _safe_update(bar, phase)
 
     def on_done(report: Any) -> None:
@@ -100,7 +100,7 @@ def rejected_row(ctx: AppContext, op: dict[str, Any]) -> ft.Control:
     return w.card(
         ft.Column(
             [
-                ft.Text(f"{op.get('entity', '')} · {field}", weight=ft.FontWeight.BOLD),
+                ft.Text(f"{ctx.t('entity.' + op.get('entity', ''))} · {field}", weight=ft.FontWeight.BOLD),
                 ft.Text(text, color=ft.Colors.RED_700),
                 ft.TextButton(ctx.t("app.confirm"), on_click=dismiss),
             ],
@@ -119,7 +119,8 @@ def conflict_row(ctx: AppContext, conflict: dict[str, Any]) -> ft.Control:
         ft.Column(
             [
                 ft.Text(
-                    f"{conflict.get('entity', '')} · {conflict.get('field', '')}", weight=ft.FontWeight.BOLD
+                    f"{ctx.t('entity.' + conflict.get('entity', ''))} · {conflict.get('field', '')}",
+                    weight=ft.FontWeight.BOLD,
                 ),
                 ft.Text(f"{ctx.t('sync.keep_mine')}: {conflict.get('mine')}"),
                 ft.Text(f"{ctx.t('sync.keep_theirs')}: {conflict.get('theirs')}"),

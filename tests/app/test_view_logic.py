@@ -235,6 +235,12 @@ def test_every_state_and_size_label_exists() -> None:
         assert i18n.has("sync.state." + state)
     for scale in TEXT_SCALES:
         assert i18n.has(f"settings.size.{scale}")
+    from fieldapp.domain.records import ENTITIES
+
+    for entity in ENTITIES:
+        assert i18n.has("entity." + entity)
+    for phase in ("push", "pull", "photos", "done"):  # fieldapp.sync.engine.Progress.phase
+        assert i18n.has("sync.phase." + phase)
 
 
 def test_session_languages_do_not_leak_between_sessions() -> None:
