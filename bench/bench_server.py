@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -55,6 +56,8 @@ class Timings:
     errors: list[str] = field(default_factory=list)
     login_errors: list[str] = field(default_factory=list)
     wall: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server process used during the burst
+    client_cpu: float = 0.0  # CPU seconds this benchmark process used during the burst
     ops_applied: int = 0
     records_pulled: int = 0
 
@@ -170,7 +173,14 @@ async def current_cursor(base_url: str, username: str) -> int:
         return await pull_all(client, 0, Timings(), limit=1000)
 
 
-async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_worker: int) -> Timings:
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_worker: int,
+                          server_pid: int) -> Timings:
     cursor = await current_cursor(base_url, "admin")  # sees every grid: the latest change number
     timings = Timings()
     limits = httpx.Limits(max_connections=4)
@@ -189,10 +199,12 @@ async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_wor
         tasks = [asyncio.create_task(one_worker(c, w, uid, cursor, ops_per_worker, timings, start))
                  for c, w, uid in zip(clients, workers, user_ids, strict=True) if uid]
         await asyncio.sleep(0.5)  # every client ready, then all at once
-        began = time.perf_counter()
+        began, server_cpu, client_cpu = time.perf_counter(), process_cpu_s(server_pid), time.process_time()
         start.set()
         await asyncio.gather(*tasks)
         timings.wall = time.perf_counter() - began
+        timings.server_cpu = process_cpu_s(server_pid) - server_cpu
+        timings.client_cpu = time.process_time() - client_cpu
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     return timings
@@ -211,6 +223,7 @@ def report_concurrency(n: int, timings: Timings) -> dict[str, Any]:
         "login_p50_ms": round(1000 * percentile(timings.login, 0.5)),
         "login_p99_ms": round(1000 * percentile(timings.login, 0.99)),
         "records_pulled": timings.records_pulled,
+        "server_cpu_s": round(timings.server_cpu, 2), "client_cpu_s": round(timings.client_cpu, 2),
     }
     all_requests = timings.push + timings.pull
     row["sync_p99_ms"] = round(1000 * percentile(all_requests, 0.99))
@@ -228,7 +241,8 @@ def bench_concurrency(n: int, ops_per_worker: int, db: str | None) -> dict[str, 
         data = Path(tmp)
         workers = seed_database(data, demo, n, PASSWORD, url)
         with start_bench_server(data, url) as server:
-            timings = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker))
+            timings = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker,
+                                                  server.process.pid))
     return report_concurrency(n, timings)
 
 

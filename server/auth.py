@@ -149,6 +149,11 @@ def revoke(session: Session, token: str) -> None:
 
 def principal_for_token(session: Session | Connection, token: str) -> Principal | None:
     """The user behind a live token, or None (unknown, expired, revoked, inactive)."""
+    found = _principal_and_expiry(session, token)
+    return found[0] if found else None
+
+
+def _principal_and_expiry(session: Session | Connection, token: str) -> tuple[Principal, str] | None:
     t, u = s.tokens.c, s.users.c
     row = session.execute(
         select(u.id, u.username, u.role, u.community_id, u.grid_ids, u.active, t.expires_at, t.revoked_at,
@@ -157,4 +162,5 @@ def principal_for_token(session: Session | Connection, token: str) -> Principal 
     if row is None or row.revoked_at is not None or not row.active or row.expires_at <= now_iso():
         return None
     return Principal(row.id, row.username, row.role, row.community_id,
-                     frozenset(json.loads(row.grid_ids)), row.device)
+                     frozenset(json.loads(row.grid_ids)), row.device), row.expires_at
+

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from fastapi import Depends, Header, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from .auth import Principal, principal_for_token
 from .config import Settings
@@ -26,26 +27,31 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def bearer_token(authorization: str | None = Header(default=None)) -> str:
+async def bearer_token(authorization: str | None = Header(default=None)) -> str:
     if not authorization or not authorization.lower().startswith("bearer "):
         raise api_error(401, "not_authenticated")
     return authorization[7:].strip()
 
 
-def current_user(request: Request, token: str = Depends(bearer_token)) -> Principal:
+async def current_user(request: Request, token: str = Depends(bearer_token)) -> Principal:
     """The caller; 401 if the token is missing, unknown, expired or revoked.
-    Uses its own short session so the handler's transaction starts fresh."""
-    with get_engine(request).connect() as conn:  # a plain connection: lighter than a Session
-        principal = principal_for_token(conn, token)
+    Async, so bearer_token and this cost one thread-pool hop, not two. Not
+    cached: a token expired or revoked in the database is refused at once."""
+    principal = await run_in_threadpool(_lookup, get_engine(request), token)
     if principal is None:
         raise api_error(401, "not_authenticated")
     return principal
 
 
+def _lookup(engine: Engine, token: str) -> Principal | None:
+    with engine.connect() as conn:  # a plain connection: lighter than a Session
+        return principal_for_token(conn, token)
+
+
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:
     allowed = frozenset(roles)
 
-    def check(principal: Principal = Depends(current_user)) -> Principal:
+    async def check(principal: Principal = Depends(current_user)) -> Principal:
         if principal.role not in allowed:
             raise api_error(403, "forbidden", detail=principal.role)
         return principal

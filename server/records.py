@@ -189,18 +189,22 @@ def _row(record_id: str, rec: Stored, cache: RecordCache) -> dict[str, Any]:
 
 
 def apply_batch(session: Session, principal: Principal, raw_ops: list[Any],
-                max_future_ms: int = MAX_FUTURE_MS) -> list[OpResult]:
+                max_future_ms: int = MAX_FUTURE_MS, counter: SeqCounter | None = None) -> list[OpResult]:
     """Apply ops in order; the caller commits. Results are in the order of `raw_ops`.
     Written in bulk under one SAVEPOINT; if the database refuses that, the
-    batch is redone op by op, each in its own SAVEPOINT."""
-    counter = SeqCounter(session)
+    batch is redone op by op, each in its own SAVEPOINT. `counter`: the seq
+    counter of an enclosing group transaction (which then saves it)."""
+    own_counter = counter is None
+    counter = counter or SeqCounter(session)
+    start = counter.value
     try:
         with session.begin_nested():
             results = _run(session, principal, raw_ops, max_future_ms, counter, Writes(session, bulk=True))
     except IntegrityError:
-        counter.value = counter.start
+        counter.value = start
         results = _run(session, principal, raw_ops, max_future_ms, counter, Writes(session, bulk=False))
-    counter.save()
+    if own_counter:
+        counter.save()
     return results
 
 

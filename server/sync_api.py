@@ -17,8 +17,8 @@ from fieldapp.domain.operation import DEVICE_RE
 from .auth import Principal
 from .config import Settings
 from .db import schema as s
-from .db import write_session
-from .deps import current_user, get_db
+from .db.group_commit import GroupTxn, group_write
+from .deps import current_user
 from .errors import api_error, read_json
 from .pull import pull_page
 from .records import SERVER_CLOCK, OpResult, apply_batch
@@ -62,28 +62,37 @@ async def push(request: Request, principal: Principal = Depends(current_user)) -
 
 def _push(engine: Engine, settings: Settings, principal: Principal, device: str, ops: list[Any],
           pending: int) -> list[OpResult]:
-    with write_session(engine) as session:
-        results = apply_batch(session, principal, ops, settings.max_future_ms)
+    """Apply one push inside the next group transaction (see server/db/group_commit.py)."""
+
+    def work(txn: GroupTxn) -> list[OpResult]:
+        results = apply_batch(txn.session, principal, ops, settings.max_future_ms, counter=txn.counter)
         rejected = sum(1 for r in results if r.status == "rejected")
-        _device_status(session, principal.user_id, device, last_push_at=now_iso(), pending_reported=pending,
-                       rejected_add=rejected)
-        session.commit()
-    return results
+        _device_status(txn.session, principal.user_id, device, last_push_at=now_iso(),
+                       pending_reported=pending, rejected_add=rejected)
+        return results
+
+    return group_write(engine, work)
 
 
 @router.get("/pull")
-def pull(since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
-         principal: Principal = Depends(current_user), session: Session = Depends(get_db)) -> Response:
-    changes, cursor, more = pull_page(session, principal, since, limit)
-    session.rollback()  # end the read snapshot before writing the device's status
+async def pull(request: Request, since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
+               principal: Principal = Depends(current_user)) -> Response:
+    # async, with the database work in one thread-pool hop (a sync endpoint with a
+    # sync session dependency costs three hops per request under load)
+    body = await run_in_threadpool(_pull, request.app.state.engine, principal, since, limit)
+    return Response(content=body.encode(), media_type="application/json")
+
+
+def _pull(engine: Engine, principal: Principal, since: int, limit: int) -> str:
+    with Session(engine) as session:
+        changes, cursor, more = pull_page(session, principal, since, limit)
     device = principal.device or "unknown"
     if _pull_status_due(principal.user_id, device):
-        with write_session(session.get_bind()) as writer:
-            _device_status(writer, principal.user_id, device, last_pull_at=now_iso())
-            writer.commit()
-    body = (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
+        pulled_at = now_iso()
+        group_write(engine, lambda txn: _device_status(txn.session, principal.user_id, device,
+                                                       last_pull_at=pulled_at))
+    return (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
             f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
-    return Response(content=body.encode(), media_type="application/json")
 
 
 def _pull_status_due(user_id: str, device: str) -> bool:

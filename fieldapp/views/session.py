@@ -51,16 +51,23 @@ def _remember_open(data_dir: Path, user_id: str, services: Any) -> None:
 
 
 # --- preferences ---------------------------------------------------------------
-async def _pref_get(key: str) -> Any:
+def _prefs(ctx: AppContext) -> ft.SharedPreferences:
+    """One preferences service per session (each instance registers with the page)."""
+    if "prefs" not in ctx.state:
+        ctx.state["prefs"] = ft.SharedPreferences()
+    return ctx.state["prefs"]
+
+
+async def _pref_get(ctx: AppContext, key: str) -> Any:
     try:
-        return await ft.SharedPreferences().get(key)
+        return await _prefs(ctx).get(key)
     except Exception:  # no client storage (tests, closed session)
         return None
 
 
-async def _pref_set(key: str, value: Any) -> None:
+async def _pref_set(ctx: AppContext, key: str, value: Any) -> None:
     try:
-        prefs = ft.SharedPreferences()
+        prefs = _prefs(ctx)
         if value is None:
             await prefs.remove(key)
         else:
@@ -81,7 +88,7 @@ async def restore(ctx: AppContext) -> None:
     settings = device_settings(ctx).load()
     # one round trip to the client for the three preferences, not three
     language, scale, user_id = await asyncio.gather(
-        _pref_get(PREF_LANGUAGE), _pref_get(PREF_TEXT_SCALE), _pref_get(PREF_USER)
+        _pref_get(ctx, PREF_LANGUAGE), _pref_get(ctx, PREF_TEXT_SCALE), _pref_get(ctx, PREF_USER)
     )
     language = language or settings.language
     ctx.language = language if language in LANGUAGES else "zh-CN"
@@ -130,7 +137,7 @@ async def login(ctx: AppContext, server_url: str, username: str, password: str) 
         return "unreachable"
     _remember_open(ctx.data_dir, facade.user["id"], facade)
     ctx.services, ctx.server_url, ctx.sync_state = facade, server_url, "idle"
-    await _pref_set(PREF_USER, facade.user["id"])
+    await _pref_set(ctx, PREF_USER, facade.user["id"])
     start_sync(ctx)
     return None
 
@@ -140,7 +147,7 @@ async def logout(ctx: AppContext, force: bool = False) -> None:
     if ctx.services is not None:
         ctx.services.session.logout(force=force)
     ctx.services = None
-    await _pref_set(PREF_USER, None)
+    await _pref_set(ctx, PREF_USER, None)
     ctx.navigate("/login")
 
 
@@ -153,7 +160,7 @@ def _save_setting(ctx: AppContext, **changes: Any) -> None:
 
 async def set_language(ctx: AppContext, language: str) -> None:
     ctx.language = language
-    await _pref_set(PREF_LANGUAGE, language)
+    await _pref_set(ctx, PREF_LANGUAGE, language)
     _save_setting(ctx, language=language)
     ctx.refresh()
 
@@ -162,7 +169,7 @@ async def set_text_scale(ctx: AppContext, scale: float) -> None:
     from fieldapp.views.theme import apply_theme
 
     ctx.text_scale = scale
-    await _pref_set(PREF_TEXT_SCALE, scale)
+    await _pref_set(ctx, PREF_TEXT_SCALE, scale)
     _save_setting(ctx, text_scale=scale)
     apply_theme(ctx.page, scale)
     ctx.refresh()

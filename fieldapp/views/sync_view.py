@@ -60,9 +60,20 @@ def build(ctx: AppContext) -> ft.Control:
         await sess.run_sync(ctx, restart=True)
 
     last = datetime_text(ctx.language, status.last_sync_at) if status.last_sync_at else ctx.t("sync.never")
+    relogin = ft.Container()
+    if not ctx.services.session.is_logged_in():  # the server refused the token: the work stays here
+        relogin = ft.Column(
+            [
+                ft.Text(ctx.t("sync.login_needed"), color=ft.Colors.ORANGE_800),
+                w.primary_button(
+                    ctx.t("login.submit"), lambda _e: ctx.page.run_task(relog, ctx), icon=ft.Icons.LOGIN
+                ),
+            ]
+        )
     result.value = ctx.state.get("last_report_text", "")
     return ft.Column(
         [
+            relogin,
             ft.Text(ctx.t("sync.last", when=last)),
             ft.Text(ctx.t("sync.pending", ops=status.pending_ops, photos=status.pending_photos)),
             w.primary_button(ctx.t("sync.now"), sync_now, icon=ft.Icons.SYNC),
@@ -80,6 +91,11 @@ def build(ctx: AppContext) -> ft.Control:
         ],
         spacing=10,
     )
+
+
+async def relog(ctx: AppContext) -> None:
+    """Back to the login screen; nothing on the phone is dropped (the store stays)."""
+    await sess.logout(ctx, force=True)
 
 
 def _safe_update(*controls: ft.Control) -> None:

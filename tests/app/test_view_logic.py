@@ -345,3 +345,31 @@ def test_household_form_error_lands_on_member_field(worker_context) -> None:
     form.members[0]["phone"].value = "13900001111"
     form.save(None)
     assert [h["head_name"] for h in ctx.services.households.search_households("lg")] == ["李贵"]
+
+
+def test_need_steps_from_the_need_screen(worker_context) -> None:
+    from fieldapp.services import NeedDraft
+    from fieldapp.views import needs
+
+    ctx, household = worker_context
+    need = ctx.services.needs.raise_need(household["id"], NeedDraft(title="申请低保", handling="promised"))
+    ctx.services.needs.accept(need["id"])
+    actions = needs.NeedActions(ctx, ctx.services.needs.get(need["id"]))
+    actions.ask_outcome()
+    outcome = actions.panel.controls[0]
+    actions.run(lambda: ctx.services.needs.resolve(need["id"], outcome.value or ""), outcome)
+    assert outcome.error == translate("zh-CN", "error.required")  # empty outcome: said beside the field
+    assert ctx.services.needs.get(need["id"])["status"] == "accepted"
+    outcome.value = "低保已批，下月发放"
+    actions.run(lambda: ctx.services.needs.resolve(need["id"], outcome.value), outcome)
+    assert ctx.services.needs.get(need["id"])["status"] == "resolved"
+    follow = needs.NeedActions(ctx, ctx.services.needs.get(need["id"]))
+    follow.ask_follow_up()
+    satisfaction = follow.panel.controls[0]
+    assert satisfaction.value == "satisfied"
+    follow.run(lambda: ctx.services.needs.record_follow_up(need["id"], satisfaction.value), satisfaction)
+    ctx.services.needs.close(need["id"])
+    kinds = [e["kind"] for e in ctx.services.needs.history(need["id"])]
+    assert kinds == ["raised", "accepted", "resolved", "followed_up", "closed"]
+    rows = needs.history_rows(ctx, need["id"])
+    assert len(rows) == 5

@@ -152,6 +152,21 @@ def open_app(page, url: str, route: str = "/") -> None:
     enable_semantics(page)
 
 
+def fill_and_wait(page, label: str, text: str, expect: str, tries: int = 3) -> None:
+    """Type a query and wait for its result; type again if the keystrokes went
+    to a text box that was being replaced (a redraw racing the typing)."""
+    for attempt in range(tries):
+        fill(page, label, text)
+        try:
+            wait_text(page, expect, timeout_ms=10_000)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                screenshot(page, Path("/tmp") / f"fill_and_wait_{os.getpid()}.png")
+                raise
+            fill(page, label, "")
+
+
 def steady_click(page, locator) -> None:
     """Flutter maps a DOM click to a tap at its coordinates: let scrolling
     and animations settle first, or the tap lands on whatever moved there."""
