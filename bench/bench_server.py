@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -132,9 +133,11 @@ async def log_in(client: httpx.AsyncClient, worker: BenchWorker, timings: Timing
 
 
 async def one_worker(client: httpx.AsyncClient, worker: BenchWorker, user_id: str, cursor: int,
-                     ops_per_worker: int, timings: Timings, start: asyncio.Event) -> None:
+                     ops_per_worker: int, timings: Timings, start: asyncio.Event, delay_s: float) -> None:
     ops = make_ops(user_id, worker.device, worker.grid_id, worker.households, ops_per_worker)
     await start.wait()
+    if delay_s:
+        await asyncio.sleep(delay_s)  # open loop: this worker presses sync later
     try:
         response = await timed(timings.push, client.post("/sync/push", json={"device": worker.device,
                                                                                "ops": ops}))
@@ -179,8 +182,26 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def servers_cpu_s(pids: list[int]) -> float:
+    """CPU seconds of the server's processes (the main one and its workers)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            total += process_cpu_s(pid)
+    return total
+
+
+def server_pids(pid: int) -> list[int]:
+    """The server process and its children (uvicorn worker processes)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = [int(c) for c in children.read_text().split()] if children.exists() else []
+    return [pid, *found]
+
+
 async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_worker: int,
-                          server_pid: int) -> Timings:
+                          server_pids: list[int], spread_s: float = 0.0) -> Timings:
+    """All workers push at once (spread_s=0, the burst), or worker i at i·spread_s/N
+    seconds after the start (open loop: arrivals do not wait for answers)."""
     cursor = await current_cursor(base_url, "admin")  # sees every grid: the latest change number
     timings = Timings()
     limits = httpx.Limits(max_connections=4)
@@ -196,24 +217,25 @@ async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_wor
                                  headers=c.headers) for c in logins]
     try:
         start = asyncio.Event()
-        tasks = [asyncio.create_task(one_worker(c, w, uid, cursor, ops_per_worker, timings, start))
-                 for c, w, uid in zip(clients, workers, user_ids, strict=True) if uid]
+        delays = [i * spread_s / len(workers) for i in range(len(workers))]
+        tasks = [asyncio.create_task(one_worker(c, w, uid, cursor, ops_per_worker, timings, start, d))
+                 for c, w, uid, d in zip(clients, workers, user_ids, delays, strict=True) if uid]
         await asyncio.sleep(0.5)  # every client ready, then all at once
-        began, server_cpu, client_cpu = time.perf_counter(), process_cpu_s(server_pid), time.process_time()
+        began, server_cpu, client_cpu = time.perf_counter(), servers_cpu_s(server_pids), time.process_time()
         start.set()
         await asyncio.gather(*tasks)
         timings.wall = time.perf_counter() - began
-        timings.server_cpu = process_cpu_s(server_pid) - server_cpu
+        timings.server_cpu = servers_cpu_s(server_pids) - server_cpu
         timings.client_cpu = time.process_time() - client_cpu
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     return timings
 
 
-def report_concurrency(n: int, timings: Timings) -> dict[str, Any]:
+def report_concurrency(n: int, timings: Timings, label: str) -> dict[str, Any]:
     wall = timings.wall
     row = {
-        "workers": n, "wall_s": round(wall, 2), "ops_applied": timings.ops_applied,
+        "mode": label, "workers": n, "wall_s": round(wall, 2), "ops_applied": timings.ops_applied,
         "ops_per_s": round(timings.ops_applied / wall, 1), "errors": len(timings.errors),
         "push_p50_ms": round(1000 * percentile(timings.push, 0.5)),
         "push_p99_ms": round(1000 * percentile(timings.push, 0.99)),
@@ -233,17 +255,25 @@ def report_concurrency(n: int, timings: Timings) -> dict[str, Any]:
     return row
 
 
-def bench_concurrency(n: int, ops_per_worker: int, db: str | None) -> dict[str, Any]:
+def bench_concurrency(n: int, ops_per_worker: int, db: str | None, spread_s: float,
+                      server_workers: int) -> list[dict[str, Any]]:
     grids = max(1, n // WORKERS_PER_GRID)
     demo = build_demo(seed=11, households_per_grid=20, grid_count=grids, entries=grids * 40,
                       needs=grids * 4, errands=10)
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp, fresh_database(db) as url:
         data = Path(tmp)
         workers = seed_database(data, demo, n, PASSWORD, url)
-        with start_bench_server(data, url) as server:
-            timings = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker,
-                                                  server.process.pid))
-    return report_concurrency(n, timings)
+        with start_bench_server(data, url, server_workers) as server:
+            pids = server_pids(server.process.pid)
+            load = os.getloadavg()[0]
+            burst = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker, pids))
+            rows = [report_concurrency(n, burst, f"burst(load={load:.1f})")]
+            if spread_s:
+                load = os.getloadavg()[0]
+                spread = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker, pids,
+                                                     spread_s))
+                rows.append(report_concurrency(n, spread, f"open-loop-{spread_s:g}s(load={load:.1f})"))
+    return rows
 
 
 async def run_grid_pull(base_url: str, worker: BenchWorker) -> tuple[int, float, int]:
@@ -283,13 +313,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="*", default=[100, 500])
     parser.add_argument("--ops", type=int, default=20)
     parser.add_argument("--skip-pull", action="store_true")
+    parser.add_argument("--spread", type=float, default=10.0,
+                        help="second figure: the same workers arriving spread over this many seconds "
+                             "(open loop); 0 = burst only")
+    parser.add_argument("--server-workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--db", default=None,
                         help="PostgreSQL URL ($PEOPLE_DIARY_PG_URL): each run gets a fresh database")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.db else "SQLite"
-    print(f"python {sys.version.split()[0]}, {backend}, {args.ops} ops per worker", flush=True)
+    print(f"python {sys.version.split()[0]}, {backend}, {args.ops} ops per worker, "
+          f"{args.server_workers} server process(es)", flush=True)
     for n in args.workers:
-        bench_concurrency(n, args.ops, args.db)
+        bench_concurrency(n, args.ops, args.db, args.spread, args.server_workers)
     if not args.skip_pull:
         bench_grid_pull(args.db)
 

@@ -106,13 +106,15 @@ class BenchServer:
 
 
 @contextlib.contextmanager
-def start_bench_server(data_dir: Path, db_url: str | None = None) -> Iterator[BenchServer]:
+def start_bench_server(data_dir: Path, db_url: str | None = None, workers: int = 1) -> Iterator[BenchServer]:
     """`python -m server serve` on a free loopback port (our own small launcher: the
     test harness's start_server writes its log the same way, but we want no test imports
     here). Always stopped by pid (SIGTERM, then SIGKILL) on the way out."""
     port = free_port()
     command = [sys.executable, "-m", "server", "serve", "--data", str(data_dir),
                "--host", "127.0.0.1", "--port", str(port)] + (["--db", db_url] if db_url else [])
+    if workers > 1:
+        command += ["--workers", str(workers)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=open(data_dir / "server.log", "wb"))  # noqa: SIM115

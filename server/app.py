@@ -1,6 +1,8 @@
 """The FastAPI application: auth, me, sync, photos, desk, healthz under /api/v1."""
 from __future__ import annotations
 
+import os
+
 from fastapi import APIRouter, FastAPI
 
 from .config import Settings
@@ -8,6 +10,13 @@ from .db import dialect_name, open_database
 from .errors import install_handlers
 
 API_PREFIX = "/api/v1"
+
+
+def app_from_env() -> FastAPI:
+    """The app of one uvicorn worker process (`serve --workers N`): settings from
+    the environment the serve command set before starting the workers."""
+    return create_app(Settings.from_env(os.environ["PEOPLE_DIARY_SERVE_DATA"],
+                                        os.environ.get("PEOPLE_DIARY_SERVE_DB") or None))
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -47,6 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", _serve, "run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="uvicorn worker processes (one per core; writes stay serialised)")
     user = command("create-user", _create_user, "add a user (creates community/grids named if missing)")
     user.add_argument("--username", required=True)
     user.add_argument("--password", required=True)
@@ -66,8 +69,16 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
-                timeout_graceful_shutdown=5)
+    if args.workers <= 1:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning",
+                    timeout_graceful_shutdown=5)
+        return 0
+    open_database(settings.database_url).dispose()  # migrate once, before the workers start
+    os.environ.update(PEOPLE_DIARY_SERVE_DATA=str(settings.data_dir),
+                      PEOPLE_DIARY_SERVE_DB=settings.db_url or "",
+                      PEOPLE_DIARY_SERVE_WORKERS=str(args.workers))
+    uvicorn.run("server.app:app_from_env", factory=True, workers=args.workers, host=args.host,
+                port=args.port, log_level="warning", timeout_graceful_shutdown=5)
     return 0
 
 

@@ -13,6 +13,7 @@ visible in order: a puller never skips a row committed later with a lower seq.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +32,10 @@ from .auth import Principal
 from .db import schema as s
 from .timeutil import now_iso
 
-SERVER_CLOCK = HybridClock("server")
+# one node id per server process: with several uvicorn workers, two processes'
+# clocks must never hand out the same stamp
+SERVER_CLOCK = HybridClock(f"server.{os.getpid()}" if os.environ.get("PEOPLE_DIARY_SERVE_WORKERS", "1") != "1"
+                           else "server")
 MAX_FUTURE_MS = 5 * 60 * 1000
 # entity -> (person field, main time field)
 PERSON_AND_TIME: dict[str, tuple[str | None, str | None]] = {
@@ -190,7 +194,8 @@ def _row(record_id: str, rec: Stored, cache: RecordCache) -> dict[str, Any]:
 
 def apply_batch(session: Session, principal: Principal, raw_ops: list[Any],
                 max_future_ms: int = MAX_FUTURE_MS, counter: SeqCounter | None = None) -> list[OpResult]:
-    """Apply ops in order; the caller commits. Results are in the order of `raw_ops`.
+    """Apply ops in order; the caller commits. Results are in the order of `raw_ops`
+    (raw dicts, or what parse_ops made of them).
     Written in bulk under one SAVEPOINT; if the database refuses that, the
     batch is redone op by op, each in its own SAVEPOINT. `counter`: the seq
     counter of an enclosing group transaction (which then saves it)."""
@@ -208,10 +213,16 @@ def apply_batch(session: Session, principal: Principal, raw_ops: list[Any],
     return results
 
 
+def parse_ops(raw_ops: list[Any]) -> list[Operation | OpResult]:
+    """Each raw op as an Operation, or its rejection (bad envelope). Needs no
+    database: a push does it before queueing for the write lock."""
+    return [_parse(raw) for raw in raw_ops]
+
+
 def _run(session: Session, principal: Principal, raw_ops: list[Any], max_future_ms: int,
          counter: SeqCounter, writes: Writes) -> list[OpResult]:
     cache = RecordCache(session)
-    parsed = [_parse(raw) for raw in raw_ops]
+    parsed = [raw if isinstance(raw, Operation | OpResult) else _parse(raw) for raw in raw_ops]
     ops = [op for op in parsed if isinstance(op, Operation)]
     cache.load(_ids_to_load(ops))
     seen = _already_applied(session, [op.op_id for op in ops])

@@ -174,10 +174,12 @@ def pull_filters(p: Principal) -> list[ColumnElement[bool]]:
         return [true()]
     if p.role == Role.COORDINATOR:
         return [r.community_id == p.community_id] if p.community_id else [false()]
-    public = and_(r.entity.in_(PUBLIC_ENTITIES), r.community_id == p.community_id)
+    # one query per public entity: each an index seek on (entity, community_id, seq)
+    public = [and_(r.entity == entity, r.community_id == p.community_id)
+              for entity in sorted(PUBLIC_ENTITIES)]
     if p.role == Role.WORKER and p.grid_ids:
-        return [r.grid_id.in_(sorted(p.grid_ids)), public]
-    return [public]
+        return [r.grid_id.in_(sorted(p.grid_ids)), *public]
+    return public
 
 
 def pull_filter(p: Principal) -> ColumnElement[bool]:

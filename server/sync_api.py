@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, Integer, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +21,7 @@ from .db.group_commit import GroupTxn, group_write
 from .deps import current_user
 from .errors import api_error, read_json
 from .pull import pull_page
-from .records import SERVER_CLOCK, OpResult, apply_batch
+from .records import SERVER_CLOCK, OpResult, apply_batch, parse_ops
 from .timeutil import now_iso
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -64,14 +64,42 @@ def _push(engine: Engine, settings: Settings, principal: Principal, device: str,
           pending: int) -> list[OpResult]:
     """Apply one push inside the next group transaction (see server/db/group_commit.py)."""
 
+    parsed = parse_ops(ops)  # pure Python: done before queueing for the write lock
+
     def work(txn: GroupTxn) -> list[OpResult]:
-        results = apply_batch(txn.session, principal, ops, settings.max_future_ms, counter=txn.counter)
+        results = apply_batch(txn.session, principal, parsed, settings.max_future_ms, counter=txn.counter)
         rejected = sum(1 for r in results if r.status == "rejected")
-        _device_status(txn.session, principal.user_id, device, last_push_at=now_iso(),
-                       pending_reported=pending, rejected_add=rejected)
+        txn.batch(_push_statuses, (principal.user_id, device, now_iso(), pending, rejected))
         return results
 
     return group_write(engine, work)
+
+
+def _push_statuses(session: Session, items: list[tuple[str, str, str, int, int]]) -> None:
+    """The device_status rows of a group's pushes: one UPDATE executemany for the
+    devices already known, one INSERT for new ones (per-row upsert if that collides)."""
+    c = s.device_status.c
+    latest: dict[tuple[str, str], list[Any]] = {}
+    for user_id, device, at, pending, rejected in items:
+        row = latest.setdefault((user_id, device), [at, pending, 0])
+        row[0], row[1], row[2] = at, pending, row[2] + rejected
+    users = sorted({user_id for user_id, _ in latest})
+    known = {(r.user_id, r.device) for r in session.execute(
+        select(c.user_id, c.device).where(c.user_id.in_(users)))}
+    updates = [{"k_user": u, "k_device": d, "at": at, "pending": p, "add": add}
+               for (u, d), (at, p, add) in latest.items() if (u, d) in known]
+    inserts = [{"user_id": u, "device": d, "last_push_at": at, "pending_reported": p, "rejected_total": add}
+               for (u, d), (at, p, add) in latest.items() if (u, d) not in known]
+    if updates:
+        session.execute(UPDATE_PUSH_STATUS, updates)
+    if inserts:
+        try:
+            with session.begin_nested():
+                session.execute(s.device_status.insert(), inserts)
+        except IntegrityError:  # another process inserted one meanwhile
+            for row in inserts:
+                _device_status(session, row["user_id"], row["device"], rejected_add=row["rejected_total"],
+                               last_push_at=row["last_push_at"], pending_reported=row["pending_reported"])
 
 
 @router.get("/pull")
@@ -93,6 +121,14 @@ def _pull(engine: Engine, principal: Principal, since: int, limit: int) -> str:
                                                        last_pull_at=pulled_at))
     return (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
             f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
+
+
+_status = s.device_status.c
+UPDATE_PUSH_STATUS = (
+    update(s.device_status)
+    .where(_status.user_id == bindparam("k_user"), _status.device == bindparam("k_device"))
+    .values(last_push_at=bindparam("at"), pending_reported=bindparam("pending"),
+            rejected_total=_status.rejected_total + bindparam("add", type_=Integer)))
 
 
 def _pull_status_due(user_id: str, device: str) -> bool:

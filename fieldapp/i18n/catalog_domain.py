@@ -94,8 +94,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "error.not_int": {"zh-CN": "应为整数", "en": "Must be a whole number"},
     "error.not_date": {"zh-CN": "日期格式不对", "en": "Not a valid date"},
     "error.not_time": {"zh-CN": "时间格式不对", "en": "Not a valid time"},
-    "error.close_needs_follow_up": {"zh-CN": "须先完成回访才能办结", "en": "Record the follow-up visit before closing"},
-    "error.transition_not_allowed": {"zh-CN": "当前状态下不能这样操作", "en": "Not allowed in the current status"},
+    "error.close_needs_follow_up": {
+        "zh-CN": "须先完成回访才能办结", "en": "Record the follow-up visit before closing"},
+    "error.transition_not_allowed": {
+        "zh-CN": "当前状态下不能这样操作", "en": "Not allowed in the current status"},
     "error.immutable": {"zh-CN": "此项创建后不能修改", "en": "Cannot be changed after creation"},
     "error.append_only": {"zh-CN": "日记提交后不能修改", "en": "Entries cannot be changed once saved"},
     "error.unknown_field": {"zh-CN": "未知字段", "en": "Unknown field"},

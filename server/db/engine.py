@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 
@@ -36,9 +38,32 @@ WRITE_LOCK = threading.Lock()
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session for a short writing transaction: process write lock + begin_write.
     The caller commits; keep slow work (password hashing, image decoding) outside."""
-    with WRITE_LOCK, Session(engine) as session:
+    with writer_lock(engine), Session(engine) as session:
         begin_write(session)
         yield session
+
+
+_lock_files: dict[str, int] = {}
+
+
+@contextlib.contextmanager
+def writer_lock(engine: Engine) -> Iterator[None]:
+    """WRITE_LOCK, and on SQLite an flock on a file beside the database, so the
+    writers of several server processes (`serve --workers N`) also take turns
+    and are woken at once instead of polling SQLite's busy handler."""
+    with WRITE_LOCK:
+        path = engine.url.database if engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            yield
+            return
+        fd = _lock_files.get(path)
+        if fd is None:
+            fd = _lock_files[path] = os.open(path + ".write-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def dialect_name(url: str) -> str:

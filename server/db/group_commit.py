@@ -1,7 +1,7 @@
 """Group commit: concurrent writes applied by one writer in one transaction.
 
 Each request thread queues its work (a function of a `GroupTxn`) and then
-takes the process write lock. Whoever holds the lock drains the queue —
+takes the write lock (engine.writer_lock). Whoever holds the lock drains the queue —
 its own job and every job queued meanwhile, up to MAX_GROUP — runs each job
 in its own SAVEPOINT, commits once, and wakes the waiters; a thread whose job
 was done by another writer just returns the answer. One transaction and one
@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from .engine import WRITE_LOCK, begin_write
+from .engine import begin_write, writer_lock
 
 T = TypeVar("T")
 MAX_GROUP = 64  # jobs per transaction: bounds how long one group holds the lock
@@ -40,6 +40,17 @@ class GroupTxn:
 
         self.session = session
         self.counter = SeqCounter(session)
+        self.batched: dict[Callable[[Session, list[Any]], None], list[Any]] = {}
+
+    def batch(self, flush: Callable[[Session, list[Any]], None], item: Any) -> None:
+        """Queue `item` for one `flush(session, items)` call made just before the
+        group commits: many jobs' small writes to one table become one statement."""
+        self.batched.setdefault(flush, []).append(item)
+
+    def flush_batched(self) -> None:
+        for flush, items in self.batched.items():
+            if items:
+                flush(self.session, items)
 
 
 class _Job(Generic[T]):
@@ -66,7 +77,7 @@ class GroupWriter:
         job: _Job[T] = _Job(work)
         self.queue.append(job)  # deque.append is atomic
         while not job.done:
-            with WRITE_LOCK:
+            with writer_lock(self.engine):
                 if not job.done:
                     self._write_group()
         if job.error is not None:
@@ -83,6 +94,7 @@ class GroupWriter:
                 txn = GroupTxn(session)
                 for job in group:
                     _run_job(txn, job)
+                txn.flush_batched()
                 txn.counter.save()
                 session.commit()
         except BaseException as err:  # the commit failed: nothing of the group is written
@@ -98,12 +110,15 @@ class GroupWriter:
 
 def _run_job(txn: GroupTxn, job: _Job[Any]) -> None:
     seq_before = txn.counter.value
+    batched_before = {flush: len(items) for flush, items in txn.batched.items()}
     try:
         with txn.session.begin_nested():
             job.result = job.work(txn)
     except Exception as err:  # noqa: BLE001 -- re-raised in the job's own request
         job.error = err
         txn.counter.value = seq_before  # hand back the seqs of the rolled-back job
+        for flush, items in txn.batched.items():  # and drop what it queued
+            del items[batched_before.get(flush, 0):]
 
 
 _writers: weakref.WeakKeyDictionary[Engine, GroupWriter] = weakref.WeakKeyDictionary()

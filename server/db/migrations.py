@@ -45,9 +45,15 @@ def _v2_deadline_and_ops_tables(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3_public_pull_index(conn: Connection) -> None:
+    """records (entity, community_id, seq): pulling a community's public records."""
+    s.ix_records_entity_community_seq.create(conn)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_core),
     (2, _v2_deadline_and_ops_tables),
+    (3, _v3_public_pull_index),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -47,6 +47,10 @@ def records_indexes(table: Table) -> list[Index]:
 
 records = Table("records", metadata, *records_columns(), Column("deadline", String(10)))
 records_indexes(records)
+# v3: a worker's pull of its community's public records (users, the community)
+# seeks per entity instead of scanning every community change since the cursor
+ix_records_entity_community_seq = Index("ix_records_entity_community_seq", records.c.entity,
+                                        records.c.community_id, records.c.seq)
 
 counters = Table(
     "counters", metadata,
