@@ -8,7 +8,9 @@ in a temporary directory, seeded with a demo community from server.demo.
    20 ops (4 diary entries, 4 needs with their "raised" events, 8 household
    edits) in one batch as the app does, then pulls the changes of its grid
    since the cursor of the moment before. Prints ops/s, p50/p99 latency per
-   request kind and errors.
+   request kind, errors and the server's CPU seconds. Then the same workers
+   again, arriving spread over --spread seconds (default 10; open loop:
+   arrivals do not wait for answers), on the same server.
 2. Grid pull: a grid of 500 households + 10,000 diary entries + 2,000 needs
    (+ their events), pulled from cursor 0 by its worker in pages of 1,000.
    Prints records/s.
@@ -19,6 +21,7 @@ from the hash, so the server verifies them unchanged; creating 500 users with
 the production parameters would take minutes and measures nothing here.
 
 Usage: .venv/bin/python bench/bench_server.py [--workers 100 500] [--skip-pull] [--db PG_URL]
+       [--spread 10] [--server-workers 1]
 Where the time goes: .venv/bin/python bench/profile_server.py
 """
 from __future__ import annotations

@@ -13,4 +13,4 @@ fi
 .venv/bin/python -m server serve --data "$DATA" --host 127.0.0.1 --port "$SERVER_PORT" &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT INT TERM
-.venv/bin/python -m fieldapp --server "http://127.0.0.1:$SERVER_PORT" --port "$APP_PORT"
+.venv/bin/python -m fieldapp --server "http://127.0.0.1:$SERVER_PORT" --port "$APP_PORT" --data "${PEOPLE_DIARY_APP_DATA:-$PWD/data/app}"

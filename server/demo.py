@@ -279,10 +279,13 @@ def _entry(g: _Gen, household: dict[str, Any], worker_id: str, moment: datetime,
 
 
 def _visit_days(g: _Gen, household: dict[str, Any], community: dict[str, Any]) -> list[int]:
-    """Days ago of this household's visits in the last HISTORY_DAYS: special
-    households on their cadence, some of them overdue; others now and then."""
+    """Days ago of this household's visits: special households on their
+    cadence over the last HISTORY_DAYS, some of them overdue; every other
+    household had its regular visit (定期访) within about one interval, a few
+    of them now due or a little overdue — as in a community that keeps up."""
     if not household["tags"]:
-        return [g.rng.randint(1, HISTORY_DAYS)] if g.rng.random() < 0.35 else []
+        regular = community.get("regular_interval_days") or 90
+        return [g.rng.randint(3, regular + 12)]
     every = interval_days(household["tags"], community)
     last = every + g.rng.randint(1, 20) if g.rng.random() < 0.15 else g.rng.randint(1, max(1, every - 1))
     days = []
