@@ -15,20 +15,18 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from argon2 import PasswordHasher
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from server import auth
 from server.config import Settings
 from server.db import open_database
+from server.db.scratch import fresh_pg_database
 from server.demo import DemoCommunity
 from server.records import seed_many
 
@@ -81,16 +79,8 @@ def fresh_database(base_url: str | None) -> Iterator[str | None]:
     if not base_url:
         yield None
         return
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_pg_database(base_url, prefix="bench") as url:
+        yield url
 
 
 def free_port() -> int:

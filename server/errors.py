@@ -24,8 +24,8 @@ def api_error(status: int, code: str, field: str | None = None, detail: Any = No
     return HTTPException(status_code=status, detail=body)
 
 
-async def read_json(request: Request, max_bytes: int) -> Any:
-    """The request body as JSON, read with a size limit (413) and parsed (400)."""
+async def read_limited(request: Request, max_bytes: int) -> bytes:
+    """The request body, refused with 413 as soon as it is known to be too large."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise api_error(413, "too_large", detail=max_bytes)
@@ -34,6 +34,12 @@ async def read_json(request: Request, max_bytes: int) -> Any:
         body += chunk
         if len(body) > max_bytes:
             raise api_error(413, "too_large", detail=max_bytes)
+    return bytes(body)
+
+
+async def read_json(request: Request, max_bytes: int) -> Any:
+    """The request body as JSON, read with a size limit (413) and parsed (400)."""
+    body = await read_limited(request, max_bytes)
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as err:

@@ -25,7 +25,7 @@ from .auth import Principal
 from .db import schema as s
 from .db import write_session
 from .deps import current_user, get_db
-from .errors import api_error
+from .errors import api_error, read_limited
 from .timeutil import now_iso
 
 router = APIRouter(prefix="/photos", tags=["photos"])
@@ -40,18 +40,6 @@ def photo_path(root: Path, sha: str, thumb: bool = False) -> Path:
 def _check_sha(sha: str) -> None:
     if not SHA_RE.match(sha):
         raise api_error(422, "not_sha256", field="sha256")
-
-
-async def _read_limited(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_PHOTO_BYTES:
-        raise api_error(413, "too_large", detail=MAX_PHOTO_BYTES)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_PHOTO_BYTES:
-            raise api_error(413, "too_large", detail=MAX_PHOTO_BYTES)
-    return bytes(body)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -72,7 +60,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 @router.put("/{sha256}")
 async def put_photo(sha256: str, request: Request, principal: Principal = Depends(current_user)) -> Response:
     _check_sha(sha256)
-    body = await _read_limited(request)
+    body = await read_limited(request, MAX_PHOTO_BYTES)
     state = request.app.state
     created = await run_in_threadpool(_store, state.engine, state.settings.photo_dir, principal, sha256, body)
     return Response(status_code=201 if created else 200)

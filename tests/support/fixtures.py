@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from server.db.scratch import fresh_pg_database
 
 from .server_process import ServerProcess, start_server
 
@@ -39,19 +38,6 @@ def pg_base_url() -> str:
     pytest.skip(reason)
 
 
-@contextlib.contextmanager
-def fresh_pg_database(base_url: str) -> Iterator[str]:
-    """A new, empty database on the server of `base_url`; dropped on exit."""
-    name = f"pd_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextlib.contextmanager
