@@ -24,8 +24,8 @@ from typing import Any
 from fieldapp.domain.checks import mask_id_number
 from fieldapp.domain.enums import Relation, Tag
 from fieldapp.domain.errors import ValidationError
+from fieldapp.domain.labels import LABELS as DOMAIN_LABELS
 from fieldapp.domain.records import validate_record
-from fieldapp.i18n.catalog_domain import CATALOG as DOMAIN_LABELS
 
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 5

@@ -23,6 +23,7 @@ from typing import Any
 
 from fieldapp.domain.errors import ValidationError
 from fieldapp.store import Store, default_data_dir, open_store
+from fieldapp.sync.errors import LoginFailed  # what login() raises: views catch it from here
 
 from .comments import CommentService
 from .context import ServiceContext
@@ -45,6 +46,7 @@ from .settings import Settings, SettingsService
 from .sync_service import SyncService, SyncStatus
 
 __all__ = [
+    "LoginFailed",
     "HouseholdArchive", "NeedDraft", "PhotoInput", "RoundEntry", "Services", "Settings", "SettingsService",
     "SyncStatus", "UnsyncedWork", "UnsyncedWorkError", "ValidationError", "VisitResult", "default_data_dir",
     "login", "resume",

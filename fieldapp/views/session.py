@@ -123,7 +123,7 @@ def resume(ctx: AppContext, user_id: str) -> Any:
 async def login(ctx: AppContext, server_url: str, username: str, password: str) -> str | None:
     """Log in; returns None on success, else an error code for `t("error."+code)`."""
     services = _services_module()
-    from fieldapp.sync.errors import LoginFailed
+    LoginFailed = services.LoginFailed  # noqa: N806 (an exception class)
 
     server_url = server_url.rstrip("/")
     if not server_url.startswith(("http://", "https://")):

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from fieldapp.domain.errors import ValidationError
-from fieldapp.i18n.catalog_domain import CATALOG as LABELS
+from fieldapp.domain.labels import LABELS as LABELS
 
 from . import queries as q
 from .common import fail
