@@ -260,11 +260,23 @@ def settle(page, extra_ms: int = 450) -> None:
     page.wait_for_timeout(extra_ms)
 
 
-def screenshot(page, path: Path | str) -> Path:
-    settle(page)
+def screenshot(page, path: Path | str, attempts: int = 3) -> Path:
+    """Capture the page. Under load, headless Chromium's software compositor can
+    miss a capture right after a full relayout (seen once after switching the
+    text size in a wide window): wait a frame and try again, a bounded number
+    of times; the last failure is raised."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(out))
+    for attempt in range(1, attempts + 1):
+        settle(page)
+        try:
+            page.screenshot(path=str(out), timeout=20_000)
+            return out
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
     return out
 
 
