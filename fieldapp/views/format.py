@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from fieldapp.domain.cadence import to_day
+from fieldapp.domain.cadence import local_today, to_day
 from fieldapp.domain.deadlines import deadline_state
 from fieldapp.views.context import translate
 
@@ -70,7 +70,8 @@ def address_text(address: dict[str, Any] | None) -> str:
 
 
 def today_local() -> date:
-    return datetime.now().astimezone().date()
+    """The community's day (Beijing time), as the services and the domain count it."""
+    return local_today()
 
 
 def now_iso() -> str:

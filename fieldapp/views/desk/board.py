@@ -107,16 +107,12 @@ def _table(ctx: AppContext, items: list[dict[str, Any]]) -> ft.Control:
                 c.text(deadline, 170, red),
                 c.text(n["owner_name"], 80),
                 c.text(n["assignee_name"], 80),
-                _open_button(ctx, f"/desk/needs/{n['id']}"),
+                c.open_button(ctx, f"/desk/needs/{n['id']}"),
             ]
         )
         colors.append(ft.Colors.RED_50 if n["overdue"] else None)
     opens = [lambda _e, n=n: ctx.navigate(f"/desk/needs/{n['id']}") for n in items]
     return c.table(columns, rows, opens, colors)
-
-
-def _open_button(ctx: AppContext, route: str) -> ft.Control:
-    return ft.TextButton(ctx.t("desk.open"), on_click=lambda _e: ctx.navigate(route))
 
 
 # ------------------------------------------------------------------ one need

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import flet as ft
 
+from fieldapp.domain.cadence import local_today
 from fieldapp.domain.errors import ValidationError
 from fieldapp.services.desk import DeskOffline, DeskService, desk_for
 from fieldapp.views.context import AppContext
@@ -89,12 +90,12 @@ def number(value: Any) -> str:
 
 def month_period(today: date | None = None) -> tuple[str, str]:
     """This calendar month so far (the default review and figures period)."""
-    today = today or date.today()
+    today = today or local_today()
     return today.replace(day=1).isoformat(), today.isoformat()
 
 
 def last_days(days: int, today: date | None = None) -> tuple[str, str]:
-    today = today or date.today()
+    today = today or local_today()
     return (today - timedelta(days=days - 1)).isoformat(), today.isoformat()
 
 
@@ -157,3 +158,8 @@ def button(label: str, on_click: Callable, icon: str | None = None) -> ft.Contro
 
 def outlined(label: str, on_click: Callable, icon: str | None = None) -> ft.Control:
     return ft.OutlinedButton(content=label, icon=icon, on_click=on_click)
+
+
+def open_button(ctx: AppContext, route: str) -> ft.Control:
+    """The "open" action of a table row."""
+    return ft.TextButton(ctx.t("desk.open"), on_click=lambda _e: ctx.navigate(route))

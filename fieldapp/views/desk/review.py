@@ -145,16 +145,12 @@ def _table(ctx: AppContext, items: list[dict[str, Any]]) -> ft.Control:
             c.text(i["notes"], 260),
             c.text(i["need_count"] or ""),
             c.text(i["comment_count"] or ""),
-            _open_button(ctx, f"/desk/entries/{i['id']}"),
+            c.open_button(ctx, f"/desk/entries/{i['id']}"),
         ]
         for i in items
     ]
     opens = [lambda _e, i=i: ctx.navigate(f"/desk/entries/{i['id']}") for i in items]
     return c.table(columns, rows, opens)
-
-
-def _open_button(ctx: AppContext, route: str) -> ft.Control:
-    return ft.TextButton(ctx.t("desk.open"), on_click=lambda _e: ctx.navigate(route))
 
 
 # ------------------------------------------------------------------ one entry
