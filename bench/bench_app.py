@@ -7,7 +7,9 @@ search keystroke to results ≤ 100 ms.
 1. service level: my_round and search_households per query (what a keystroke runs);
 2. browser (Debian Chromium, phone viewport): page load -> Flutter's first
    frame -> "my round" on screen, offline from the local store; then typing a
-   query into the household search -> the matching household on screen.
+   query into the household search -> the matching household on screen. Times
+   are taken on the page's own clock (see PAGE_CLOCK); the `_driver` figures
+   are the same moments as the Playwright driver notices them (it polls).
 """
 
 from __future__ import annotations
@@ -88,47 +90,91 @@ def bench_services(services, runs: int) -> dict[str, float]:
     return figures
 
 
+# In-page clock. Playwright's own waits poll the page every 100-500 ms, which
+# is coarser than what is measured; the page records, on its own clock (ms
+# since navigation start), when Flutter's first frame is attached, when each
+# awaited text first appears in the DOM (Flutter's semantics tree mirrors what
+# the frame painted), and when the last input event reached a text box.
+PAGE_CLOCK = """
+window.__pd = {seen: {}, wanted: [], input: null};
+window.__pdWant = (text) => { window.__pd.wanted.push(text); window.__pdCheck(); };
+window.__pdCheck = () => {
+  const pd = window.__pd;
+  if (!pd.seen.frame && document.querySelector('flt-semantics-placeholder')) {
+    pd.seen.frame = performance.now();
+  }
+  if (!pd.wanted.length || !document.body) return;
+  const html = document.body.innerHTML;
+  pd.wanted = pd.wanted.filter((t) => {
+    if (!html.includes(t)) return true;
+    pd.seen[t] = performance.now();
+    return false;
+  });
+};
+new MutationObserver(window.__pdCheck).observe(document, {subtree: true, childList: true,
+                                                          attributes: true, characterData: true});
+document.addEventListener('input', () => { window.__pd.input = performance.now(); }, true);
+"""
+
+
+def seen_ms(page, text: str, timeout_ms: int = 60_000) -> float:
+    """Page-clock time at which `text` first appeared (waits for it)."""
+    page.wait_for_function("(t) => window.__pd.seen[t] !== undefined", arg=text, timeout=timeout_ms)
+    return page.evaluate("(t) => window.__pd.seen[t]", text)
+
+
 def bench_browser(data_dir: Path, user_id: str, runs: int) -> dict[str, float]:
     from tests.e2e import helpers as h
 
     app = h.start_app(data_dir, "http://127.0.0.1:9")
-    figures: dict[str, list[float]] = {"first_frame_s": [], "round_usable_s": [], "search_to_result_ms": [],
-                                       "login_screen_s": []}
+    figures: dict[str, list[float]] = {}
+
+    def add(name: str, value: float) -> None:
+        figures.setdefault(name, []).append(value)
+
     try:
         for _ in range(runs):
             with h.browser_page(h.PHONE) as page:  # the floor: a fresh browser gets the login screen
-                started = time.perf_counter()
+                page.add_init_script(PAGE_CLOCK + "window.__pdWant('服务器地址');")
                 h.open_app(page, app.url)
-                h.wait_text(page, "服务器地址", timeout_ms=60_000)
-                figures["login_screen_s"].append(time.perf_counter() - started)
+                add("login_screen_s", seen_ms(page, "服务器地址") / 1000)
             with h.browser_page(h.PHONE) as page:
                 # this browser "was logged in": the app resumes from the local store, offline
                 stored = json.dumps(json.dumps(user_id))
                 page.add_init_script(f"localStorage.setItem('flutter.people_diary.user_id', {stored});")
+                page.add_init_script(PAGE_CLOCK + "window.__pdWant('逾期');")
                 started = time.perf_counter()
                 page.goto(app.url + "/round")
                 page.wait_for_selector("flt-semantics-placeholder", state="attached", timeout=60_000)
-                figures["first_frame_s"].append(time.perf_counter() - started)
                 h.enable_semantics(page)
-                h.wait_text(page, "我的走访", timeout_ms=60_000)
-                h.wait_text(page, "逾期", timeout_ms=60_000)  # rows of the round are on screen
-                figures["round_usable_s"].append(time.perf_counter() - started)
-                h.nav(page, "住户")
-                h.wait_text(page, "新增住户")
-                box = page.get_by_role("textbox", name="搜索姓名、地址、电话或拼音首字母").first
-                box.focus()
-                page.wait_for_timeout(300)
-                started = time.perf_counter()
-                box.fill("oych")
-                try:
-                    h.wait_text(page, TARGET_NAME, timeout_ms=30_000)
-                except Exception:
-                    h.screenshot(page, Path(tempfile.gettempdir()) / "bench_app_search.png")
-                    raise
-                figures["search_to_result_ms"].append((time.perf_counter() - started) * 1000)
+                add("round_usable_s", seen_ms(page, "逾期") / 1000)  # rows of the round are on screen
+                add("round_usable_driver_s", time.perf_counter() - started)
+                add("first_frame_s", page.evaluate("() => window.__pd.seen.frame") / 1000)
+                search_ms = bench_search(page, h)
+                add("search_to_result_ms", search_ms[0])
+                add("search_to_result_driver_ms", search_ms[1])
     finally:
         app.stop()
-    return {k: statistics.median(v) for k, v in figures.items() if v}
+    return {k: statistics.median(v) for k, v in figures.items()}
+
+
+def bench_search(page, h) -> tuple[float, float]:
+    """(input event -> result in the DOM, on the page clock; the same seen by the driver) in ms."""
+    h.nav(page, "住户")
+    h.wait_text(page, "新增住户")
+    box = page.get_by_role("textbox", name="搜索姓名、地址、电话或拼音首字母").first
+    box.focus()
+    page.wait_for_timeout(300)
+    page.evaluate("(t) => window.__pdWant(t)", TARGET_NAME)
+    started = time.perf_counter()
+    box.fill("oych")
+    try:
+        h.wait_text(page, TARGET_NAME, timeout_ms=30_000)
+    except Exception:
+        h.screenshot(page, Path(tempfile.gettempdir()) / "bench_app_search.png")
+        raise
+    driver_ms = (time.perf_counter() - started) * 1000
+    return seen_ms(page, TARGET_NAME) - page.evaluate("() => window.__pd.input"), driver_ms
 
 
 def main() -> None:
