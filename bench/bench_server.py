@@ -21,7 +21,7 @@ from the hash, so the server verifies them unchanged; creating 500 users with
 the production parameters would take minutes and measures nothing here.
 
 Usage: .venv/bin/python bench/bench_server.py [--workers 100 500] [--skip-pull] [--db PG_URL]
-       [--spread 10] [--server-workers 1]
+       [--spread 10] [--server-workers 1] [--null-server]
 Where the time goes: .venv/bin/python bench/profile_server.py
 """
 from __future__ import annotations
@@ -43,7 +43,13 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.server_seed import BenchWorker, fresh_database, seed_database, start_bench_server  # noqa: E402
+from bench.server_seed import (  # noqa: E402
+    BenchWorker,
+    fresh_database,
+    seed_database,
+    start_bench_server,
+    start_null_server,
+)
 from fieldapp.domain.hlc import HybridClock  # noqa: E402
 from server.demo import build_demo  # noqa: E402
 
@@ -259,14 +265,15 @@ def report_concurrency(n: int, timings: Timings, label: str) -> dict[str, Any]:
 
 
 def bench_concurrency(n: int, ops_per_worker: int, db: str | None, spread_s: float,
-                      server_workers: int) -> list[dict[str, Any]]:
+                      server_workers: int, null_server: bool = False) -> list[dict[str, Any]]:
     grids = max(1, n // WORKERS_PER_GRID)
     demo = build_demo(seed=11, households_per_grid=20, grid_count=grids, entries=grids * 40,
                       needs=grids * 4, errands=10)
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp, fresh_database(db) as url:
         data = Path(tmp)
         workers = seed_database(data, demo, n, PASSWORD, url)
-        with start_bench_server(data, url, server_workers) as server:
+        launch = start_null_server() if null_server else start_bench_server(data, url, server_workers)
+        with launch as server:
             pids = server_pids(server.process.pid)
             load = os.getloadavg()[0]
             burst = asyncio.run(run_concurrency(server.base_url, workers, ops_per_worker, pids))
@@ -320,14 +327,17 @@ def main() -> None:
                         help="second figure: the same workers arriving spread over this many seconds "
                              "(open loop); 0 = burst only")
     parser.add_argument("--server-workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--null-server", action="store_true",
+                        help="drive bench/null_server.py instead (same stack, no work): the floor")
     parser.add_argument("--db", default=None,
                         help="PostgreSQL URL ($PEOPLE_DIARY_PG_URL): each run gets a fresh database")
     args = parser.parse_args()
     backend = "PostgreSQL" if args.db else "SQLite"
+    backend = "null server (floor)" if args.null_server else backend
     print(f"python {sys.version.split()[0]}, {backend}, {args.ops} ops per worker, "
           f"{args.server_workers} server process(es)", flush=True)
     for n in args.workers:
-        bench_concurrency(n, args.ops, args.db, args.spread, args.server_workers)
+        bench_concurrency(n, args.ops, args.db, args.spread, args.server_workers, args.null_server)
     if not args.skip_pull:
         bench_grid_pull(args.db)
 

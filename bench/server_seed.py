@@ -116,6 +116,20 @@ def start_bench_server(data_dir: Path, db_url: str | None = None, workers: int =
         _stop(process)
 
 
+@contextlib.contextmanager
+def start_null_server() -> Iterator[BenchServer]:
+    """bench/null_server.py on a free loopback port: the floor (no database, no checks)."""
+    port = free_port()
+    command = [sys.executable, str(ROOT / "bench" / "null_server.py"), "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, process)
+        yield BenchServer(base_url, process)
+    finally:
+        _stop(process)
+
+
 def _wait_healthy(base_url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
