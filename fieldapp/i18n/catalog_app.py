@@ -219,8 +219,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "sync.offline": {"zh-CN": "没有网络，稍后自动同步", "en": "Offline: will sync when back online"},
     "sync.login_needed": {"zh-CN": "登录已失效，请重新登录", "en": "Your login expired: log in again"},
     "sync.relogin_hint": {
-        "zh-CN": "本机的记录都还在，重新登录后会继续上传。用户：{name}",
-        "en": "Everything on this phone is kept and is uploaded after you log in. User: {name}",
+        "zh-CN": "本机的记录都还在，重新登录后会继续上传。",
+        "en": "Everything on this phone is kept and is uploaded after you log in.",
     },
     "sync.relogin": {"zh-CN": "重新登录", "en": "Log in again"},
     "sync.relogged": {"zh-CN": "已重新登录，正在同步", "en": "Logged in again: syncing"},

@@ -119,7 +119,8 @@ def relogin_form(ctx: AppContext) -> ft.Control:
         ft.Column(
             [
                 ft.Text(ctx.t("sync.login_needed"), color=ft.Colors.ORANGE_800, weight=ft.FontWeight.BOLD),
-                ft.Text(ctx.t("sync.relogin_hint", name=name)),
+                ft.Text(ctx.t("sync.relogin_hint")),
+                ft.Text(ctx.t("settings.user", name=name, role=ctx.t("role." + user.get("role", "")))),
                 ft.Row([ft.Container(password, expand=True)]),
                 w.primary_button(ctx.t("sync.relogin"), submit, icon=ft.Icons.LOGIN),
                 progress,
