@@ -11,6 +11,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "app.confirm": {"zh-CN": "确定", "en": "OK"},
     "app.saved": {"zh-CN": "已保存", "en": "Saved"},
     "app.none": {"zh-CN": "暂无", "en": "None"},
+    "app.empty_value": {"zh-CN": "—", "en": "—"},
+    "app.list_sep": {"zh-CN": "、", "en": ", "},
+    "app.yes": {"zh-CN": "是", "en": "Yes"},
+    "app.no": {"zh-CN": "否", "en": "No"},
+    "app.photo_held": {"zh-CN": "有照片", "en": "Photo taken"},
     "app.screen_failed": {"zh-CN": "页面出错：{error}", "en": "This screen failed: {error}"},
     "app.service_missing": {"zh-CN": "此功能暂不可用", "en": "This function is not available yet"},
     "error.unknown": {"zh-CN": "出错了（{code}）", "en": "Something went wrong ({code})"},
@@ -32,6 +37,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "error.too_large": {"zh-CN": "照片太大", "en": "The photo is too large"},
     "error.bad_deadline": {"zh-CN": "日期格式应为 2026-01-31", "en": "Date must look like 2026-01-31"},
     "error.no_household": {"zh-CN": "请先选择住户", "en": "Choose a household first"},
+    "error.other_user": {
+        "zh-CN": "该账号在服务器上已更换，请退出后重新登录",
+        "en": "This account was replaced on the server: log out and log in again",
+    },
     # navigation
     "nav.round": {"zh-CN": "走访", "en": "Round"},
     "nav.households": {"zh-CN": "住户", "en": "Households"},
@@ -192,6 +201,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "sync.conflicts": {"zh-CN": "需要核对的冲突", "en": "Conflicts to review"},
     "sync.keep_mine": {"zh-CN": "保留我的", "en": "Keep mine"},
     "sync.keep_theirs": {"zh-CN": "采用服务器的", "en": "Use the server's"},
+    "sync.conflicts_hint": {
+        "zh-CN": "您离线时，别人也改了下面的内容。请核对后选择保留哪一个。",
+        "en": "While you were offline, someone else changed the items below. Check and choose which to keep.",
+    },
+    "sync.conflict.field": {"zh-CN": "冲突项：{field}", "en": "Item: {field}"},
+    "sync.conflict.mine": {"zh-CN": "我的修改：{value}", "en": "My change: {value}"},
+    "sync.conflict.theirs": {"zh-CN": "服务器上的：{value}", "en": "On the server: {value}"},
+    "sync.conflict.by_at": {"zh-CN": "{name} 于 {when} 修改", "en": "Changed by {name}, {when}"},
+    "sync.conflict.by": {"zh-CN": "{name} 修改", "en": "Changed by {name}"},
+    "sync.conflict.at": {"zh-CN": "于 {when} 修改", "en": "Changed {when}"},
     "sync.done": {
         "zh-CN": "同步完成：上传 {pushed}，下载 {pulled}",
         "en": "Synced: {pushed} up, {pulled} down",
@@ -199,6 +218,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "sync.failed": {"zh-CN": "同步失败：{reason}", "en": "Sync failed: {reason}"},
     "sync.offline": {"zh-CN": "没有网络，稍后自动同步", "en": "Offline: will sync when back online"},
     "sync.login_needed": {"zh-CN": "登录已失效，请重新登录", "en": "Your login expired: log in again"},
+    "sync.relogin_hint": {
+        "zh-CN": "本机的记录都还在，重新登录后会继续上传。",
+        "en": "Everything on this phone is kept and is uploaded after you log in.",
+    },
+    "sync.relogin": {"zh-CN": "重新登录", "en": "Log in again"},
+    "sync.relogged": {"zh-CN": "已重新登录，正在同步", "en": "Logged in again: syncing"},
     # settings
     "settings.title": {"zh-CN": "设置", "en": "Settings"},
     "settings.language": {"zh-CN": "语言", "en": "Language"},

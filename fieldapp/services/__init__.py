@@ -8,6 +8,8 @@
     services.needs.my_needs("overdue"); services.needs.resolve(need_id, outcome)
     services.errands.complete(errand_id, PhotoInput(path, consent=True))
     await services.sync.sync_now(on_progress, cancel)
+    services.sync.conflict_reviews()                    # conflicts with record, author, time
+    await services.session.relogin(password)            # after the server refused the token
     services.session.logout()                           # UnsyncedWork if work is waiting
 
 Every write validates with fieldapp.domain and raises

@@ -1,6 +1,7 @@
 """Who is logged in on this device, and leaving safely."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import uuid
@@ -101,6 +102,24 @@ class SessionService:
     def set_token(self, token: str | None) -> None:
         """Keep a new token (after re-login) or forget it (None: the server refused it)."""
         self._ctx.store.set_meta("token", token)
+
+    async def relogin(self, password: str) -> None:
+        """Log the same user in again after the server refused the token. Only
+        the token changes: the store, its outbox and any drafts stay as they are.
+        Raises fieldapp.sync.LoginFailed(code)."""
+        from fieldapp.sync import ApiClient, LoginFailed
+
+        client = ApiClient(self.server_url)
+        try:
+            result = await asyncio.to_thread(client.login, self.user.get("username", ""), password,
+                                             self.device_id)
+        finally:
+            client.close()
+        if result.user.get("id") != self._ctx.user_id:  # the account was replaced on the server
+            raise LoginFailed("other_user")
+        self._ctx.user.update(result.user)
+        self._ctx.store.set_metas({"token": result.token, "user": dict(self._ctx.user)})
+        remember_session(self._ctx.data_dir, self._ctx.user_id)
 
     def logout(self, force: bool = False) -> None:
         """Forget the token on this device. Refuses with UnsyncedWork while

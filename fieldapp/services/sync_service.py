@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .conflicts import ConflictReview, conflict_reviews
 from .context import ServiceContext, utc_now_iso
 
 LAST_SYNC_KEY = "last_sync_at"  # written by fieldapp.sync.SyncEngine after a full run
@@ -103,6 +104,10 @@ class SyncService:
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
         return str(path)
+
+    def conflict_reviews(self) -> list[ConflictReview]:
+        """Open conflicts with their record, household, who changed it and when."""
+        return conflict_reviews(self._ctx.store, self._ctx.user)
 
     def resolve_conflict(self, conflict_id: str, keep: str) -> None:
         """keep="mine" re-sends my value as a new change; "theirs" accepts theirs."""

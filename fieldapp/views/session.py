@@ -142,6 +142,26 @@ async def login(ctx: AppContext, server_url: str, username: str, password: str) 
     return None
 
 
+async def relogin(ctx: AppContext, password: str) -> str | None:
+    """The server refused the token: log the same user in again in place, so
+    nothing on screen or in the store is dropped. None on success, else an
+    error code for `t("error."+code)`."""
+    LoginFailed = _services_module().LoginFailed  # noqa: N806 (an exception class)
+
+    if ctx.services is None:
+        return "unreachable"
+    try:
+        await ctx.services.session.relogin(password)
+    except LoginFailed as exc:
+        return exc.code if exc.code in ("bad_credentials", "rate_limited", "other_user") else "unreachable"
+    except Exception:
+        log.exception("re-login failed")
+        return "unreachable"
+    await _pref_set(ctx, PREF_USER, ctx.services.user["id"])
+    set_sync_state(ctx, "idle")
+    return None
+
+
 async def logout(ctx: AppContext, force: bool = False) -> None:
     """Raises services.UnsyncedWork unless `force`; the data stays on the device."""
     if ctx.services is not None:

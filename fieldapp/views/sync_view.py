@@ -10,6 +10,7 @@ import flet as ft
 
 from fieldapp.views import session as sess
 from fieldapp.views import widgets as w
+from fieldapp.views.conflict_text import conflict_text
 from fieldapp.views.context import AppContext
 from fieldapp.views.format import datetime_text
 
@@ -60,17 +61,10 @@ def build(ctx: AppContext) -> ft.Control:
         await sess.run_sync(ctx, restart=True)
 
     last = datetime_text(ctx.language, status.last_sync_at) if status.last_sync_at else ctx.t("sync.never")
-    relogin = ft.Container()
-    if not ctx.services.session.is_logged_in():  # the server refused the token: the work stays here
-        relogin = ft.Column(
-            [
-                ft.Text(ctx.t("sync.login_needed"), color=ft.Colors.ORANGE_800),
-                w.primary_button(
-                    ctx.t("login.submit"), lambda _e: ctx.page.run_task(relog, ctx), icon=ft.Icons.LOGIN
-                ),
-            ]
-        )
+    # the server refused the token: log in again right here, the work stays on the phone
+    relogin = ft.Container() if ctx.services.session.is_logged_in() else relogin_form(ctx)
     result.value = ctx.state.get("last_report_text", "")
+    conflicts = ctx.services.sync.conflict_reviews()
     return ft.Column(
         [
             relogin,
@@ -86,16 +80,57 @@ def build(ctx: AppContext) -> ft.Control:
             ),
             w.section(
                 ctx.t("sync.conflicts"),
-                [conflict_row(ctx, c) for c in status.conflicts] or [w.empty(ctx.t("app.none"))],
+                ([w.muted(ctx.t("sync.conflicts_hint"))] if conflicts else [])
+                + ([conflict_row(ctx, c) for c in conflicts] or [w.empty(ctx.t("app.none"))]),
             ),
         ],
         spacing=10,
     )
 
 
-async def relog(ctx: AppContext) -> None:
-    """Back to the login screen; nothing on the phone is dropped (the store stays)."""
-    await sess.logout(ctx, force=True)
+def relogin_form(ctx: AppContext) -> ft.Control:
+    """Password only: the user is known, and the screen is not left."""
+    user = ctx.services.user
+    password = ft.TextField(label=ctx.t("login.password"), password=True, can_reveal_password=True)
+    progress = ft.ProgressBar(visible=False)
+
+    async def submit(_e: ft.Event) -> None:
+        password.error = None
+        if not (password.value or "").strip():
+            ctx.show_error(password, "required")
+            ctx.page.update()
+            return
+        progress.visible = True
+        ctx.page.update()
+        code = await sess.relogin(ctx, password.value)
+        progress.visible = False
+        if code is not None:
+            ctx.show_error(password, code)
+            ctx.page.update()
+            return
+        ctx.state.pop("last_report_text", None)
+        ctx.toast(ctx.t("sync.relogged"))
+        ctx.refresh()
+        await sess.run_sync(ctx, restart=True)
+
+    password.on_submit = submit
+    name = user.get("display_name") or user.get("username", "")
+    return ft.Container(
+        ft.Column(
+            [
+                ft.Text(ctx.t("sync.login_needed"), color=ft.Colors.ORANGE_800, weight=ft.FontWeight.BOLD),
+                ft.Text(ctx.t("sync.relogin_hint")),
+                ft.Text(ctx.t("settings.user", name=name, role=ctx.t("role." + user.get("role", "")))),
+                ft.Row([ft.Container(password, expand=True)]),
+                w.primary_button(ctx.t("sync.relogin"), submit, icon=ft.Icons.LOGIN),
+                progress,
+            ],
+            spacing=8,
+        ),
+        bgcolor=ft.Colors.ORANGE_50,
+        padding=12,
+        border_radius=ft.BorderRadius.all(8),
+    )
 
 
 def _safe_update(*controls: ft.Control) -> None:
@@ -125,24 +160,29 @@ def rejected_row(ctx: AppContext, op: dict[str, Any]) -> ft.Control:
     )
 
 
-def conflict_row(ctx: AppContext, conflict: dict[str, Any]) -> ft.Control:
+def conflict_row(ctx: AppContext, review: Any) -> ft.Control:
+    """One conflict in words (fieldapp/views/conflict_text.py) and the two choices."""
+    text = conflict_text(ctx.language, review)
+
     def keep(which: str) -> None:
-        ctx.services.sync.resolve_conflict(conflict["id"], which)
+        ctx.services.sync.resolve_conflict(review.id, which)
         sess.start_sync(ctx)
         ctx.refresh()
 
-    return w.card(
-        ft.Column(
-            [
-                ft.Text(
-                    f"{ctx.t('entity.' + conflict.get('entity', ''))} · {conflict.get('field', '')}",
-                    weight=ft.FontWeight.BOLD,
-                ),
-                ft.Text(f"{ctx.t('sync.keep_mine')}: {conflict.get('mine')}"),
-                ft.Text(f"{ctx.t('sync.keep_theirs')}: {conflict.get('theirs')}"),
-                w.secondary_button(ctx.t("sync.keep_mine"), lambda _e: keep("mine")),
-                w.secondary_button(ctx.t("sync.keep_theirs"), lambda _e: keep("theirs")),
-            ],
-            spacing=4,
-        )
+    lines: list[ft.Control] = [
+        ft.Text(text.record, weight=ft.FontWeight.BOLD),
+        ft.Text(ctx.t("sync.conflict.field", field=text.field), theme_style=ft.TextThemeStyle.TITLE_SMALL),
+        ft.Text(ctx.t("sync.conflict.mine", value=text.mine)),
+        ft.Text(ctx.t("sync.conflict.theirs", value=text.theirs)),
+    ]
+    if text.changed_by:
+        lines.append(w.muted(text.changed_by))
+    buttons = ft.Row(
+        [
+            w.secondary_button(ctx.t("sync.keep_mine"), lambda _e: keep("mine")),
+            w.secondary_button(ctx.t("sync.keep_theirs"), lambda _e: keep("theirs")),
+        ],
+        wrap=True,
+        spacing=8,
     )
+    return w.card(ft.Column([*lines, buttons], spacing=4))

@@ -198,15 +198,21 @@ def click(page, name: str, exact: bool = False) -> None:
     steady_click(page, page.get_by_role("button", name=name, exact=exact).first)
 
 
-def nav(page, label: str) -> None:
-    """Bottom tab (phone) or rail destination (wide window)."""
-    for found in (page.get_by_role("tab", name=label, exact=True),
-                  page.get_by_role("button", name=label, exact=True),
-                  page.get_by_role("button", name=label)):  # rail: "住户 Tab 2 of 5"
-        if found.count():
-            steady_click(page, found.first)
-            return
-    raise AssertionError(f"no navigation destination {label!r}")
+def nav(page, label: str, timeout_ms: int = 10_000) -> None:
+    """Bottom tab (phone) or rail destination (wide window). Looked for again
+    for a bounded time: right after a save or a sync the view is being
+    replaced, and for a moment no tab bar is in the semantics tree."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        for found in (page.get_by_role("tab", name=label, exact=True),
+                      page.get_by_role("button", name=label, exact=True),
+                      page.get_by_role("button", name=label)):  # rail: "住户 Tab 2 of 5"
+            if found.count():
+                steady_click(page, found.first)
+                return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no navigation destination {label!r}")
+        page.wait_for_timeout(200)
 
 
 def click_named(page, name: str) -> None:

@@ -15,7 +15,10 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from fieldapp.services import NeedDraft, PhotoInput, login  # noqa: E402
-from fieldapp.sync import LoginFailed  # noqa: E402
+from fieldapp.services.conflicts import stamp_time  # noqa: E402
+from fieldapp.sync import ApiClient, LoginFailed  # noqa: E402
+from fieldapp.views.conflict_text import conflict_text  # noqa: E402
+from tests.support.api import ApiSession  # noqa: E402
 from tests.support.server_process import create_user, start_server  # noqa: E402
 
 PASSWORD = "forest-farm-160km"
@@ -27,6 +30,7 @@ def server(tmp_path):
     data.mkdir()
     create_user(data, None, "worker_a", PASSWORD, "worker", display_name="王芳", community="林海社区",
                 grids=["一网格"])
+    create_user(data, None, "coord_a", PASSWORD, "coordinator", display_name="李书记", community="林海社区")
     proc = start_server(data)
     try:
         yield proc
@@ -98,3 +102,66 @@ def test_two_devices_sync_and_resolve_a_conflict(server, tmp_path):
     assert not phone_a.session.is_logged_in()
     phone_a.close()
     phone_b.close()
+
+
+def test_conflict_review_says_which_record_who_changed_it_and_when(server, tmp_path):
+    phone = asyncio.run(login(tmp_path / "phone", server.base_url, "worker_a", PASSWORD))
+    coordinator = ApiSession(server.api, device="desk-1").login("coord_a", PASSWORD)
+    try:
+        household = phone.households.save_household({"address": address(), "head_name": "孙桂英"})
+        sync(phone)
+        phone.households.save_household({"notes": "手机：门锁坏了"}, household["id"])  # not synced yet
+        time.sleep(0.01)  # the coordinator's edit is the later one by the wall clock
+        stamp = coordinator.hlc()
+        (result,) = coordinator.push([coordinator.op("household", household["id"],
+                                                     {"notes": "已联系物业换锁"}, hlc=stamp)])
+        assert result["status"] == "applied"
+        report = sync(phone)
+        assert report.conflicts_new == 1
+
+        (review,) = phone.sync.conflict_reviews()
+        assert (review.entity, review.field, review.mine, review.theirs) == (
+            "household", "notes", "手机：门锁坏了", "已联系物业换锁")
+        assert review.record["head_name"] == "孙桂英" and review.theirs_by == coordinator.user_id
+        assert review.theirs_by_name == "李书记"  # a user of the community, pulled with the data
+        assert review.theirs_at == stamp_time(stamp)
+        text = conflict_text("zh-CN", review)
+        assert text.record == "住户 · 孙桂英 · 林海路 3 2 101"
+        assert (text.field, text.mine, text.theirs) == ("备注", "手机：门锁坏了", "已联系物业换锁")
+        assert text.changed_by.startswith("李书记 于 ") and text.changed_by.endswith(" 修改")
+        assert conflict_text("en", review).field == "Notes"
+
+        phone.sync.resolve_conflict(review.id, "theirs")
+        sync(phone)
+        assert phone.sync.conflict_reviews() == []
+        assert phone.households.get_household(household["id"])["notes"] == "已联系物业换锁"
+    finally:
+        coordinator.close()
+        phone.close()
+
+
+def test_relogin_after_a_revoked_token_keeps_the_work(server, tmp_path):
+    phone = asyncio.run(login(tmp_path / "phone", server.base_url, "worker_a", PASSWORD))
+    try:
+        sync(phone)
+        ApiClient(server.base_url, token=phone.session.token).logout()  # revoked on the server
+        household = phone.households.save_household({"address": address("7"), "head_name": "周大娘"})
+        report = asyncio.run(phone.sync.sync_now())
+        assert report.auth_required and not phone.session.is_logged_in()
+        assert phone.sync.sync_status().pending_ops == 1
+
+        with pytest.raises(LoginFailed) as err:
+            asyncio.run(phone.session.relogin("wrong-password"))
+        assert err.value.code == "bad_credentials" and not phone.session.is_logged_in()
+
+        asyncio.run(phone.session.relogin(PASSWORD))
+        assert phone.session.is_logged_in() and phone.user["display_name"] == "王芳"
+        assert sync(phone).pushed == 1 and phone.sync.sync_status().pending_ops == 0
+    finally:
+        phone.close()
+    other = asyncio.run(login(tmp_path / "tablet", server.base_url, "worker_a", PASSWORD))
+    try:
+        sync(other)
+        assert other.households.get_household(household["id"])["head_name"] == "周大娘"
+    finally:
+        other.close()
