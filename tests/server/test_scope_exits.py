@@ -218,8 +218,8 @@ def test_new_work_in_the_new_grid_reaches_its_worker_not_the_old_one(scope: Scop
     move(s, "coord", ids["household"], "B")
     phone_b.sync()
     visit = new_id()
-    phone_b.store.write_local([("diary_entry", visit, diary_entry(
-        ids["household"], s.grid("B"), phone_b.user["id"], notes="搬到乙网格后首次走访"))], phone_b.user["id"])
+    fields = diary_entry(ids["household"], s.grid("B"), phone_b.user["id"], notes="搬来后首次走访")
+    phone_b.store.write_local([("diary_entry", visit, fields)], phone_b.user["id"])
     assert phone_b.sync().pushed == 1
     phone_a.sync()
     assert ("diary_entry", visit) not in phone_a.held() and not family_keys(ids) & phone_a.held()

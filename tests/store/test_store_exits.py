@@ -26,27 +26,30 @@ def removed(entity: str, record_id: str, seq: int = 9) -> dict:
     return {"entity": entity, "id": record_id, "seq": seq, "removed": True}
 
 
+def entry(household_id: str) -> dict:
+    return {"household_id": household_id, "grid_id": GRID, "worker_id": USER,
+            "visited_at": "2026-01-05T02:00:00Z", "kind": "regular"}
+
+
 def family(store, household_id: str | None = None) -> dict[str, str]:
     """A household with an entry + comment, a need + event and an errand, as pulled."""
     ids = {name: new_id() for name in ("household", "entry", "comment", "need", "event", "errand")}
     if household_id:
         ids["household"] = household_id
-    h = ids["household"]
-    changes = [
-        remote_change("household", h, household(), THEIRS),
-        remote_change("diary_entry", ids["entry"], {"household_id": h, "grid_id": GRID, "worker_id": USER,
-                                                    "visited_at": "2026-01-05T02:00:00Z", "kind": "regular"},
-                      THEIRS),
-        remote_change("comment", ids["comment"], {"entry_id": ids["entry"], "grid_id": GRID, "author_id": USER,
-                                                  "at": "2026-01-05T03:00:00Z", "text": "好"}, THEIRS),
-        remote_change("need", ids["need"], {"household_id": h, "grid_id": GRID, "title": "低保", "status": "open",
-                                            "deadline": "2026-02-01"}, THEIRS),
-        remote_change("need_event", ids["event"], {"need_id": ids["need"], "grid_id": GRID, "kind": "accepted",
-                                                   "actor_id": USER, "at": "2026-01-05T03:00:00Z"}, THEIRS),
-        remote_change("errand", ids["errand"], {"household_id": h, "grid_id": GRID, "type": "other",
-                                                "status": "requested", "requested_at": "2026-01-05T03:00:00Z"},
-                      THEIRS),
+    h, at = ids["household"], "2026-01-05T03:00:00Z"
+    records = [
+        ("household", "household", household()),
+        ("diary_entry", "entry", entry(h)),
+        ("comment", "comment", {"entry_id": ids["entry"], "grid_id": GRID, "author_id": USER, "at": at,
+                                "text": "好"}),
+        ("need", "need", {"household_id": h, "grid_id": GRID, "title": "低保", "status": "open",
+                          "deadline": "2026-02-01"}),
+        ("need_event", "event", {"need_id": ids["need"], "grid_id": GRID, "kind": "accepted",
+                                 "actor_id": USER, "at": at}),
+        ("errand", "errand", {"household_id": h, "grid_id": GRID, "type": "other", "status": "requested",
+                              "requested_at": at}),
     ]
+    changes = [remote_change(entity, ids[name], record, THEIRS) for entity, name, record in records]
     store.apply_remote_many(changes, meta={"pull_cursor": 5})
     return ids
 
@@ -62,8 +65,8 @@ def test_removed_household_leaves_with_its_children_and_index_entries(store, tmp
     assert held(store) == {(e, keep[k]) for e, k in (("household", "household"), ("diary_entry", "entry"),
                                                      ("comment", "comment"), ("need", "need"),
                                                      ("need_event", "event"), ("errand", "errand"))}
-    for entity, field in (("diary_entry", "household_id"), ("need", "household_id"), ("errand", "household_id")):
-        assert store.find(entity, field, gone["household"]) == []
+    for entity in ("diary_entry", "need", "errand"):
+        assert store.find(entity, "household_id", gone["household"]) == []
     assert store.find("need_event", "need_id", gone["need"]) == []
     assert store.find("comment", "entry_id", gone["entry"]) == []
     assert [h["id"] for h in store.households_in_grids([GRID])] == [keep["household"]]
@@ -90,15 +93,10 @@ def test_removed_errand_leaves_alone_and_unknown_ids_are_ignored(store):
 
 def test_exit_and_children_arriving_in_the_same_page(store):
     """Records put earlier in the same page (not yet in the indexes) leave too."""
-    h = new_id()
-    entry = new_id()
-    store.apply_remote_many([
-        remote_change("household", h, household(), THEIRS),
-        remote_change("diary_entry", entry, {"household_id": h, "grid_id": GRID, "worker_id": USER,
-                                             "visited_at": "2026-01-05T02:00:00Z", "kind": "regular"}, THEIRS),
-        removed("household", h),
-    ])
-    assert store.get("household", h) is None and store.get("diary_entry", entry) is None
+    h, visit = new_id(), new_id()
+    store.apply_remote_many([remote_change("household", h, household(), THEIRS),
+                             remote_change("diary_entry", visit, entry(h), THEIRS), removed("household", h)])
+    assert store.get("household", h) is None and store.get("diary_entry", visit) is None
     assert store.find("diary_entry", "household_id", h) == []
 
 
