@@ -457,13 +457,15 @@ class Store:
         newest = ""
         deferred = list(self._doc_value(exits.DEFERRED_KEY) or [])
         held_back = len(deferred)
-        unsettled: set[tuple[str, str]] | None = None  # computed at the page's first exit
+        outbox_and_conflicts: set[tuple[str, str]] | None = None  # read at the page's first exit
         for change in changes:
             entity, record_id = change.get("entity"), change.get("id")
             if entity not in ENTITIES or not record_id:
                 continue
             if change.get("removed") is True:
-                unsettled = self._unsettled(tx) if unsettled is None else unsettled
+                if outbox_and_conflicts is None:
+                    outbox_and_conflicts = self._unsettled(tx)
+                unsettled = outbox_and_conflicts | self._staged_conflicts(tx)  # this page's too
                 exits.stage_exit(self, tx, entity, record_id, deferred, unsettled)
                 continue
             if [entity, record_id] in deferred:  # back in scope: the deferred exit is void
@@ -533,9 +535,12 @@ class Store:
         """(entity, id) of records with a pending outbox op or an open conflict."""
         out = {(d["entity"], d["id"]) for d in self._docs("outbox") if d["status"] == "pending"}
         out |= {(d["entity"], d["record_id"]) for d in self._docs("conflicts")}
-        out |= {(d["entity"], d["record_id"]) for (table, _k), d in tx.pending.items()
+        return out | self._staged_conflicts(tx)
+
+    @staticmethod
+    def _staged_conflicts(tx: _Tx) -> set[tuple[str, str]]:
+        return {(d["entity"], d["record_id"]) for (table, _k), d in tx.pending.items()
                 if table == "conflicts" and d is not None}
-        return out
 
     def _stage_deferred(self, tx: _Tx, deferred: list[list[str]]) -> None:
         if deferred:

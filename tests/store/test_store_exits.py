@@ -152,3 +152,17 @@ def test_removed_then_sent_again_in_one_page_is_held(store):
                              remote_change("household", ids["household"], household(), LATER)])
     assert store.get("household", ids["household"]) is not None
     assert store.get("diary_entry", ids["entry"]) is None  # its children come with their own new seqs
+
+
+def test_conflict_made_in_the_same_page_as_the_exit_defers_it(store):
+    ids = family(store)
+    other = family(store)
+    store.write_local([("household", ids["household"], {"notes": "我的"})], USER)
+    [op] = store.pending_ops()
+    store.ack([{"op_id": op["op_id"], "status": "applied"}])
+    store.apply_remote_many([removed("household", other["household"]),
+                             remote_change("household", ids["household"], {"notes": "他们的"}, LATER),
+                             removed("household", ids["household"])])
+    assert store.get("household", other["household"]) is None
+    assert store.get("household", ids["household"]) is not None and len(store.conflicts()) == 1
+    assert store.deferred_exits() == [("household", ids["household"])]
