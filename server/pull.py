@@ -1,12 +1,15 @@
 """Pull: changed records in the caller's scope, paged by change sequence.
 
 Rows are spliced into the response as the JSON text they are stored as:
-no decode/encode per record, which keeps a grid pull fast.
+no decode/encode per record, which keeps a grid pull fast. Scope exits
+(server/exits.py) share the seq counter with records, so a page is the first
+`limit` of both by seq and the cursor stays one number; an exit is sent as
+`{"entity", "id", "seq", "removed": true}`.
 """
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -19,33 +22,54 @@ from .db import schema as s
 
 COLUMNS = (s.records.c.id, s.records.c.entity, s.records.c.seq, s.records.c.data, s.records.c.field_hlc,
            s.records.c.field_by, s.records.c.household_id)
+EXIT_COLUMNS = (s.scope_exits.c.seq, s.scope_exits.c.entity, s.scope_exits.c.record_id)
+
+
+class Exit(NamedTuple):
+    seq: int
+    entity: str
+    record_id: str
 
 
 def pull_page(session: Session, p: Principal, since: int, limit: int) -> tuple[list[str], int, bool]:
-    """(change JSON texts, next cursor, more) for records with seq > since."""
+    """(change JSON texts, next cursor, more) for records and exits with seq > since."""
     if p.role == Role.VOLUNTEER:
         return _volunteer_page(session, p, since, limit)
-    rows = _first_rows(session, scope.pull_filters(p), since, limit + 1)
+    rows = _first_rows(session, s.records, COLUMNS, scope.pull_filters(p), since, limit + 1)
+    rows = _with_exits(session, p, rows, since, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     changes = [_change_text(row) for row in rows]
     return changes, (rows[-1].seq if rows else since), more
 
 
-def _first_rows(session: Session, conditions: list[Any], since: int, count: int) -> list[Any]:
-    """The first `count` rows by seq matching any condition: one indexed query
-    per condition, merged (an OR in one query would scan instead)."""
-    r = s.records.c
+def _first_rows(session: Session, table: Any, columns: tuple[Any, ...], conditions: list[Any], since: int,
+                count: int) -> list[Any]:
+    """The first `count` rows of `table` by seq matching any condition: one indexed
+    query per condition, merged (an OR in one query would scan instead)."""
     rows: list[Any] = []
     for condition in conditions:
-        query = select(*COLUMNS).where(r.seq > since, condition).order_by(r.seq).limit(count)
+        query = select(*columns).where(table.c.seq > since, condition).order_by(table.c.seq).limit(count)
         rows += session.execute(query).all()
     if len(conditions) > 1:
         rows.sort(key=lambda row: row.seq)
     return rows[:count]
 
 
+def _with_exits(session: Session, p: Principal, rows: list[Any], since: int, count: int) -> list[Any]:
+    """The first `count` of `rows` and the caller's scope exits, by seq (seqs are unique
+    across both: one counter)."""
+    exits = [Exit(*row) for row in
+             _first_rows(session, s.scope_exits, EXIT_COLUMNS, scope.exit_filters(p), since, count)]
+    if not exits:
+        return rows
+    return sorted([*rows, *exits], key=lambda row: row.seq)[:count]
+
+
 def _change_text(row: Any) -> str:
+    if isinstance(row, Exit):
+        return (f'{{"entity":{json.dumps(row.entity)},"id":{json.dumps(row.record_id)},"seq":{row.seq},'
+                f'"removed":true}}')
     return (f'{{"entity":{json.dumps(row.entity)},"id":{json.dumps(row.id)},"seq":{row.seq},'
             f'"record":{row.data},"field_hlc":{row.field_hlc},"field_by":{row.field_by}}}')
 
@@ -53,7 +77,7 @@ def _change_text(row: Any) -> str:
 def _volunteer_page(session: Session, p: Principal, since: int, limit: int) -> tuple[list[str], int, bool]:
     """Errands assigned to the volunteer, their community's public records, and
     each page's errands' households (reduced) — sent again with the errand so a
-    newly assigned errand always arrives with its household."""
+    newly assigned errand always arrives with its household — and their exits."""
     r = s.records.c
     households = select(r.household_id).where(r.entity == "errand", r.person_id == p.user_id)
     condition = or_(
@@ -63,17 +87,34 @@ def _volunteer_page(session: Session, p: Principal, since: int, limit: int) -> t
     )
     rows = session.execute(
         select(*COLUMNS).where(r.seq > since, condition).order_by(r.seq).limit(limit + 1)).all()
+    rows = _with_exits(session, p, rows, since, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
-    page_households = {row.id for row in rows if row.entity == "household"}
-    wanted = {row.household_id for row in rows if row.entity == "errand"} - page_households
+    cursor = rows[-1].seq if rows else since
+    records = [row for row in rows if not isinstance(row, Exit)]
+    page_households = {row.id for row in records if row.entity == "household"}
+    wanted = {row.household_id for row in records if row.entity == "errand"} - page_households
     extra = session.execute(select(*COLUMNS).where(r.id.in_(sorted(wanted)))).all() if wanted else []
+    rows = _drop_stale_household_exits(session, p, rows)
     changes = [_volunteer_change(row) for row in [*extra, *rows]]
-    return changes, (rows[-1].seq if rows else since), more
+    return changes, cursor, more
+
+
+def _drop_stale_household_exits(session: Session, p: Principal, rows: list[Any]) -> list[Any]:
+    """A household exit is stale once the volunteer holds an errand there again
+    (reassigned back): dropping it keeps the household this page re-sends for it."""
+    exits = {row.record_id for row in rows if isinstance(row, Exit) and row.entity == "household"}
+    if not exits:
+        return rows
+    r = s.records.c
+    held = {row.household_id for row in session.execute(select(r.household_id).where(
+        r.entity == "errand", r.person_id == p.user_id, r.household_id.in_(sorted(exits))))}
+    return [row for row in rows
+            if not (isinstance(row, Exit) and row.entity == "household" and row.record_id in held)]
 
 
 def _volunteer_change(row: Any) -> str:
-    if row.entity != "household":
+    if isinstance(row, Exit) or row.entity != "household":
         return _change_text(row)
     record, field_hlc, field_by = scope.reduce_household(
         json.loads(row.data), json.loads(row.field_hlc), json.loads(row.field_by))

@@ -5,24 +5,22 @@ sequence lock, each op checked in Python (envelope, duplicate, author,
 scope, fields, merge, invariants) and written in its own SAVEPOINT, so one
 bad op never blocks the others and nothing is half-written.
 
-Change sequence: `counters.seq` is read and bumped with an UPDATE as the
-first statement of every writing transaction. That row lock (PostgreSQL) or
-the write lock (SQLite) serialises writers until commit, so seqs become
-visible in order: a puller never skips a row committed later with a lower seq.
+Change sequence: see server/rows.py (`SeqCounter`). What a write causes
+beyond its own record (children moving with a household, scope exits) is
+server/exits.py, written with the op in the same SAVEPOINT.
 """
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fieldapp.domain.errors import ValidationError
-from fieldapp.domain.hlc import HybridClock, Stamp
+from fieldapp.domain.hlc import Stamp
 from fieldapp.domain.merge import merge_fields
 from fieldapp.domain.operation import Operation
 from fieldapp.domain.records import ENTITIES, check_invariants, validate_fields
@@ -30,12 +28,12 @@ from fieldapp.domain.records import ENTITIES, check_invariants, validate_fields
 from . import scope
 from .auth import Principal
 from .db import schema as s
+from .exits import consequences
+from .rows import SERVER_CLOCK, RecordCache, SeqCounter, Stored
 from .timeutil import now_iso
 
-# one node id per server process: with several uvicorn workers, two processes'
-# clocks must never hand out the same stamp
-SERVER_CLOCK = HybridClock(f"server.{os.getpid()}" if os.environ.get("PEOPLE_DIARY_SERVE_WORKERS", "1") != "1"
-                           else "server")
+__all__ = ["SERVER_CLOCK", "OpResult", "RecordCache", "SeqCounter", "Stored", "apply_batch", "apply_op",
+           "parse_ops", "seed", "seed_many"]
 MAX_FUTURE_MS = 5 * 60 * 1000
 # entity -> (person field, main time field)
 PERSON_AND_TIME: dict[str, tuple[str | None, str | None]] = {
@@ -67,71 +65,6 @@ class OpResult:
         return out
 
 
-@dataclass
-class Stored:
-    entity: str
-    record: dict[str, Any]
-    field_hlc: dict[str, str] = field(default_factory=dict)
-    field_by: dict[str, str] = field(default_factory=dict)
-    seq: int = 0
-
-
-class RecordCache:
-    """Records read in bulk once per batch, then kept current as ops apply."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.rows: dict[str, Stored | None] = {}
-
-    def load(self, ids: set[str]) -> None:
-        wanted = [i for i in ids if i not in self.rows]
-        r = s.records.c
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            for i in chunk:
-                self.rows[i] = None
-            query = select(r.id, r.entity, r.data, r.field_hlc, r.field_by, r.seq).where(r.id.in_(chunk))
-            for row in self.session.execute(query):
-                self.rows[row.id] = Stored(row.entity, json.loads(row.data), json.loads(row.field_hlc),
-                                           json.loads(row.field_by), row.seq)
-
-    def get(self, record_id: str) -> Stored | None:
-        if record_id not in self.rows:
-            self.load({record_id})
-        return self.rows[record_id]
-
-    def lookup(self, record_id: str) -> tuple[str, dict[str, Any]] | None:
-        found = self.get(record_id)
-        return (found.entity, found.record) if found else None
-
-    def community_of_grid(self, grid_id: str | None) -> str | None:
-        grid = self.get(grid_id) if grid_id else None
-        return grid.record.get("community_id") if grid and grid.entity == "grid" else None
-
-
-class SeqCounter:
-    """Holds the change-sequence lock for one transaction; see module doc."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        c = s.counters.c
-        session.execute(update(s.counters).where(c.name == "seq").values(value=c.value))  # takes the lock
-        counted = session.execute(select(c.value).where(c.name == "seq")).scalar_one()
-        # a bulk loader that forgot the counter must not make every later write collide
-        highest = session.execute(select(func.max(s.records.c.seq))).scalar() or 0
-        self.value = self.start = max(counted, highest)
-        self.counted = counted
-
-    def next(self) -> int:
-        self.value += 1
-        return self.value
-
-    def save(self) -> None:
-        if self.value != self.counted:
-            row = s.counters.c.name == "seq"
-            self.session.execute(update(s.counters).where(row).values(value=self.value))
-
-
 # ---------------------------------------------------------------- push
 
 INSERT_RECORD = s.records.insert()
@@ -140,28 +73,34 @@ UPDATABLE = ("community_id", "grid_id", "household_id", "person_id", "status", "
 UPDATE_RECORD = (update(s.records).where(s.records.c.id == bindparam("b_id"))
                  .values({name: bindparam(f"b_{name}") for name in UPDATABLE}))
 INSERT_APPLIED = s.applied_ops.insert()
+INSERT_EXIT = s.scope_exits.insert()
+Rows = dict[str, tuple[Stored, bool]]  # id -> (final state, created in this batch)
 
 
 class Writes:
     """What a batch writes. Bulk: collected and written at the end with
     executemany (the fast path). Per op: each op written at once in its own
-    SAVEPOINT (the fallback when the bulk write hits a database conflict)."""
+    SAVEPOINT (the fallback when the bulk write hits a database conflict).
+    An op's records are its own and those its write moved (exits.py)."""
 
     def __init__(self, session: Session, bulk: bool) -> None:
         self.session, self.bulk = session, bulk
         self.applied: list[dict[str, Any]] = []
-        self.records: dict[str, tuple[Stored, bool]] = {}  # id -> (final state, created in this batch)
+        self.records: Rows = {}
+        self.exits: list[dict[str, Any]] = []
 
-    def add(self, applied: dict[str, Any], record_id: str, new: Stored | None, creating: bool,
+    def add(self, applied: dict[str, Any], records: Rows, exits: list[dict[str, Any]],
             cache: RecordCache) -> None:
         if not self.bulk:
             with self.session.begin_nested():
                 self.session.execute(INSERT_APPLIED, [applied])
-                if new is not None:
-                    _write_rows(self.session, {record_id: (new, creating)}, cache)
+                _write_rows(self.session, records, cache)
+                if exits:
+                    self.session.execute(INSERT_EXIT, exits)
             return
         self.applied.append(applied)
-        if new is not None:
+        self.exits += exits
+        for record_id, (new, creating) in records.items():
             created_before = self.records.get(record_id, (None, False))[1]
             self.records[record_id] = (new, creating or created_before)
 
@@ -169,9 +108,11 @@ class Writes:
         if self.applied:
             self.session.execute(INSERT_APPLIED, self.applied)
         _write_rows(self.session, self.records, cache)
+        if self.exits:
+            self.session.execute(INSERT_EXIT, self.exits)
 
 
-def _write_rows(session: Session, records: dict[str, tuple[Stored, bool]], cache: RecordCache) -> None:
+def _write_rows(session: Session, records: Rows, cache: RecordCache) -> None:
     inserts, updates = [], []
     for record_id, (rec, creating) in records.items():
         values = _row(record_id, rec, cache)
@@ -187,6 +128,8 @@ def _write_rows(session: Session, records: dict[str, tuple[Stored, bool]], cache
 
 def _row(record_id: str, rec: Stored, cache: RecordCache) -> dict[str, Any]:
     values = row_values(rec.entity, record_id, rec.record, cache.community_of_grid)
+    if values["household_id"] is None:  # need events, comments: their parent's household (exits.py)
+        values["household_id"] = cache.household_of(rec.entity, rec.record)
     values.update(data=json.dumps(rec.record, ensure_ascii=False), field_hlc=json.dumps(rec.field_hlc),
                   field_by=json.dumps(rec.field_by), seq=rec.seq, updated_at=now_iso())
     return values
@@ -282,6 +225,7 @@ def _apply_one(principal: Principal, op: Operation, cache: RecordCache, counter:
     except ValidationError as err:
         return OpResult(op.op_id, "rejected", err.as_dict())
     applied = {"op_id": op.op_id, "user_id": principal.user_id, "device": op.device, "applied_at": now_iso()}
+    seq_before = counter.value
     new = None
     if stored is None or merged.changed:  # else every field was older than what is held
         field_by = dict(stored.field_by) if stored else {}
@@ -289,13 +233,17 @@ def _apply_one(principal: Principal, op: Operation, cache: RecordCache, counter:
             if merged.field_hlc.get(name) == hlc:
                 field_by[name] = principal.user_id
         new = Stored(op.entity, merged.record, merged.field_hlc, field_by, counter.next())
+    follow = consequences(principal.user_id, op.id, stored, new, cache, counter)
+    records: Rows = {op.id: (new, stored is None)} if new is not None else {}
+    records.update((i, (child, False)) for i, child in follow.records.items())
     try:
-        writes.add(applied, op.id, new, stored is None, cache)
+        writes.add(applied, records, follow.exits, cache)
     except IntegrityError:
         cache.rows.pop(op.id, None)
+        counter.value = seq_before  # per-op mode: nothing of this op was written
         return OpResult(op.op_id, "rejected", {"field": "id", "code": "conflict", "detail": ""})
-    if new is not None:
-        cache.rows[op.id] = new
+    for record_id, (rec, _creating) in records.items():
+        cache.rows[record_id] = rec
     return OpResult(op.op_id, "applied", clamped=clamped)
 
 

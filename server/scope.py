@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from fieldapp.domain.enums import Role
 from fieldapp.domain.errors import ValidationError
-from fieldapp.domain.records import ENTITIES
+from fieldapp.domain.records import ENTITIES, PARENTS
 
 from .auth import Principal
 from .db import schema as s
@@ -30,14 +30,6 @@ VOLUNTEER_ERRAND_FIELDS = frozenset({
 VOLUNTEER_HOUSEHOLD_FIELDS = ("id", "grid_id", "address", "head_name", "members", "created_at")
 VOLUNTEER_MEMBER_FIELDS = ("name", "relation", "phone")
 PUBLIC_ENTITIES = ("community", "user")
-# entity -> (field naming its parent, parent entity): the child lives in the parent's grid
-PARENTS: dict[str, tuple[str, str]] = {
-    "diary_entry": ("household_id", "household"),
-    "need": ("household_id", "household"),
-    "errand": ("household_id", "household"),
-    "need_event": ("need_id", "need"),
-    "comment": ("entry_id", "diary_entry"),
-}
 # optional references that must exist, in the same grid, when given
 OPTIONAL_REFS: dict[str, tuple[str, str]] = {
     "need": ("raised_in_entry_id", "diary_entry"),
@@ -180,6 +172,21 @@ def pull_filters(p: Principal) -> list[ColumnElement[bool]]:
     if p.role == Role.WORKER and p.grid_ids:
         return [r.grid_id.in_(sorted(p.grid_ids)), *public]
     return public
+
+
+def exit_filters(p: Principal) -> list[ColumnElement[bool]]:
+    """SQL conditions on `scope_exits` for the exits `p` pulls, one per index-friendly
+    query: a worker, a household that left one of their grids for a grid they do not
+    hold; a coordinator, records that left their community; a volunteer, their own."""
+    e = s.scope_exits.c
+    if p.role == Role.COORDINATOR and p.community_id:
+        return [e.community_id == p.community_id]
+    if p.role == Role.WORKER and p.grid_ids:
+        grids = sorted(p.grid_ids)
+        return [and_(e.grid_id.in_(grids), or_(e.to_grid_id.is_(None), e.to_grid_id.not_in(grids)))]
+    if p.role == Role.VOLUNTEER:
+        return [e.user_id == p.user_id]
+    return []  # admin: sees everything, nothing ever leaves
 
 
 def pull_filter(p: Principal) -> ColumnElement[bool]:

@@ -221,6 +221,17 @@ ENTITIES: dict[str, EntitySpec] = {
 }
 
 
+# entity -> (field naming its parent, parent entity). A child lives in its parent's
+# grid: it moves with its household (server) and leaves a device with it (app).
+PARENTS: dict[str, tuple[str, str]] = {
+    "diary_entry": ("household_id", "household"),
+    "need": ("household_id", "household"),
+    "errand": ("household_id", "household"),
+    "need_event": ("need_id", "need"),
+    "comment": ("entry_id", "diary_entry"),
+}
+
+
 def spec_of(entity: str) -> EntitySpec:
     try:
         return ENTITIES[entity]

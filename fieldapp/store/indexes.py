@@ -59,6 +59,8 @@ class FieldIndexes:
                 index[before].discard(record_id)
             if new is not None and after is not None and _hashable(after):
                 index[after].add(record_id)
+        if entity == "household" and new is None:  # left the device: its entries go with it
+            self.last_visit.pop(record_id, None)
         if entity == "diary_entry" and new is not None:
             household, at = new.get("household_id"), new.get("visited_at")
             if household and at and at > self.last_visit.get(household, ""):

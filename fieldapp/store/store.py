@@ -22,6 +22,7 @@ from fieldapp.domain.merge import merge_fields
 from fieldapp.domain.operation import OP_KEYS, make_op
 from fieldapp.domain.records import ENTITIES, check_invariants
 
+from . import exits
 from .indexes import FieldIndexes
 from .journal import Change, JournalStorage, ensure_private_dir, gc_paused
 
@@ -441,7 +442,8 @@ class Store:
 
     @_locked
     def apply_remote(self, change: dict[str, Any]) -> None:
-        """Merge one pulled change {entity, id, record, field_hlc, field_by} per field by HLC.
+        """Merge one pulled change {entity, id, record, field_hlc, field_by} per field by HLC,
+        or apply a scope exit {entity, id, removed: true} (exits.py).
         Written without its own fsync: until the pull cursor is saved (a durable
         commit whose fsync covers this line) the change would simply be pulled again."""
         self.apply_remote_many([change], durable=False)
@@ -453,14 +455,28 @@ class Store:
         in ONE commit: one fsync per page instead of one per record."""
         tx = _Tx(self)
         newest = ""
+        deferred = list(self._doc_value(exits.DEFERRED_KEY) or [])
+        held_back = len(deferred)
+        outbox_and_conflicts: set[tuple[str, str]] | None = None  # read at the page's first exit
         for change in changes:
-            if change.get("entity") not in ENTITIES or not change.get("id"):
+            entity, record_id = change.get("entity"), change.get("id")
+            if entity not in ENTITIES or not record_id:
                 continue
-            self._stage_remote(tx, change["entity"], change["id"], change)
+            if change.get("removed") is True:
+                if outbox_and_conflicts is None:
+                    outbox_and_conflicts = self._unsettled(tx)
+                unsettled = outbox_and_conflicts | self._staged_conflicts(tx)  # this page's too
+                exits.stage_exit(self, tx, entity, record_id, deferred, unsettled)
+                continue
+            if [entity, record_id] in deferred:  # back in scope: the deferred exit is void
+                deferred.remove([entity, record_id])
+            self._stage_remote(tx, entity, record_id, change)
             stamps = [s for s in (change.get("field_hlc") or {}).values() if isinstance(s, str)]
             newest = max([newest, *stamps])
         if newest:
             self._observe(tx, newest)
+        if deferred or held_back:
+            self._stage_deferred(tx, deferred)
         for key, value in (meta or {}).items():
             if value is None:
                 tx.delete("meta", key)
@@ -495,6 +511,42 @@ class Store:
         if mine:
             new_doc["_mine"] = mine
         tx.put(entity, record_id, new_doc)
+
+    # --- scope exits (see exits.py) ------------------------------------------------------
+    @_locked
+    def settle_exits(self) -> None:
+        """Apply the deferred scope exits that no pending op or open conflict holds back."""
+        deferred = list(self._doc_value(exits.DEFERRED_KEY) or [])
+        if not deferred:
+            return
+        tx = _Tx(self)
+        self._stage_deferred(tx, exits.settle(self, tx, deferred, self._unsettled(tx)))
+        self._commit(tx)
+
+    @_locked
+    def deferred_exits(self) -> list[tuple[str, str]]:
+        """Records out of this user's scope, kept while their unsent work is settled."""
+        return [(e, i) for e, i in self._doc_value(exits.DEFERRED_KEY) or []]
+
+    def child_ids(self, entity: str, field: str, value: str) -> set[str]:
+        return self.indexes.ids(entity, field, value)
+
+    def _unsettled(self, tx: _Tx) -> set[tuple[str, str]]:
+        """(entity, id) of records with a pending outbox op or an open conflict."""
+        out = {(d["entity"], d["id"]) for d in self._docs("outbox") if d["status"] == "pending"}
+        out |= {(d["entity"], d["record_id"]) for d in self._docs("conflicts")}
+        return out | self._staged_conflicts(tx)
+
+    @staticmethod
+    def _staged_conflicts(tx: _Tx) -> set[tuple[str, str]]:
+        return {(d["entity"], d["record_id"]) for (table, _k), d in tx.pending.items()
+                if table == "conflicts" and d is not None}
+
+    def _stage_deferred(self, tx: _Tx, deferred: list[list[str]]) -> None:
+        if deferred:
+            tx.put("meta", exits.DEFERRED_KEY, {"key": exits.DEFERRED_KEY, "value": deferred})
+        else:
+            tx.delete("meta", exits.DEFERRED_KEY)
 
     def _is_conflict(self, mine_stamp: str, theirs: str, mine_value: Any, their_value: Any) -> bool:
         try:

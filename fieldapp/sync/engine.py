@@ -99,6 +99,7 @@ class SyncEngine:
         try:
             await self._push(run)
             await self._pull(run)
+            await self._settle_exits()
             await self._photos(run)
             await asyncio.to_thread(self.store.set_meta, LAST_SYNC_KEY, _now_iso())
             run.emit(Progress("done", 1, 1))
@@ -205,6 +206,13 @@ class SyncEngine:
                 fetch.cancel()
                 with contextlib.suppress(Exception, asyncio.CancelledError):
                     await fetch
+
+    async def _settle_exits(self) -> None:
+        """Scope exits held back by unsent work (store/exits.py): the push above has
+        had that work answered, so apply those that nothing holds back any more."""
+        settle = getattr(self.store, "settle_exits", None)
+        if settle is not None:
+            await asyncio.to_thread(settle)
 
     def _fetch(self, run: _Run, cursor: int) -> asyncio.Future[Any]:
         return asyncio.ensure_future(self._call(run, self.client.pull, cursor, self.pull_limit))

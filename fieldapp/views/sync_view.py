@@ -139,10 +139,24 @@ def _safe_update(*controls: ft.Control) -> None:
             control.update()
 
 
+TYPED_FIELDS = ("head_name", "title", "notes", "details", "text", "note", "outcome", "confirmation_note")
+
+
+def typed_text(op: dict[str, Any], limit: int = 120) -> str:
+    """What the user typed in a refused op, so it can be read (and typed again where it
+    belongs) even when its record has left this device (a scope exit)."""
+    fields = op.get("fields") or {}
+    parts = [fields[name].strip() for name in TYPED_FIELDS
+             if isinstance(fields.get(name), str) and fields[name].strip()]
+    text = " · ".join(parts)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def rejected_row(ctx: AppContext, op: dict[str, Any]) -> ft.Control:
     reason = op.get("reason") or {}
     text = ctx.error_text(reason.get("code", "unknown"), reason.get("detail", ""))
     field = reason.get("field") or ""
+    typed = typed_text(op)
 
     def dismiss(_e: ft.Event) -> None:
         ctx.services.sync.dismiss_rejected(op["op_id"])
@@ -153,6 +167,7 @@ def rejected_row(ctx: AppContext, op: dict[str, Any]) -> ft.Control:
             [
                 ft.Text(f"{ctx.t('entity.' + op.get('entity', ''))} · {field}", weight=ft.FontWeight.BOLD),
                 ft.Text(text, color=ft.Colors.RED_700),
+                ft.Text(typed, italic=True, visible=bool(typed), selectable=True),
                 ft.TextButton(ctx.t("app.confirm"), on_click=dismiss),
             ],
             spacing=2,

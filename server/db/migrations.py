@@ -50,10 +50,27 @@ def _v3_public_pull_index(conn: Connection) -> None:
     s.ix_records_entity_community_seq.create(conn)
 
 
+def _v4_scope_exits(conn: Connection) -> None:
+    """scope_exits (records that left a user's scope), records (household_id, entity),
+    and household_id backfilled on need events and comments from their parent."""
+    s.scope_exits.create(conn)
+    s.ix_records_household_entity.create(conn)
+    for entity, parent_field, parent_entity in (("need_event", "need_id", "need"),
+                                                ("comment", "entry_id", "diary_entry")):
+        households = dict(conn.execute(
+            text("SELECT id, household_id FROM records WHERE entity = :e"), {"e": parent_entity}).all())
+        rows = conn.execute(text("SELECT id, data FROM records WHERE entity = :e"), {"e": entity}).all()
+        updates = [{"h": households.get(json.loads(row.data).get(parent_field)), "i": row.id} for row in rows]
+        updates = [u for u in updates if u["h"]]
+        if updates:
+            conn.execute(text("UPDATE records SET household_id = :h WHERE id = :i"), updates)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_core),
     (2, _v2_deadline_and_ops_tables),
     (3, _v3_public_pull_index),
+    (4, _v4_scope_exits),
 ]
 LATEST = MIGRATIONS[-1][0]
 

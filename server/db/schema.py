@@ -52,6 +52,29 @@ records_indexes(records)
 ix_records_entity_community_seq = Index("ix_records_entity_community_seq", records.c.entity,
                                         records.c.community_id, records.c.seq)
 
+# v4: the household a record belongs to (need events and comments too, through their
+# parent), so moving a household finds its whole history with one index seek
+ix_records_household_entity = Index("ix_records_household_entity", records.c.household_id, records.c.entity)
+
+# v4: "this record left your scope": pulled as {"entity", "id", "seq", "removed": true}.
+# seq comes from the same counter as records.seq, so pull stays one cursor. Audience,
+# one index seek each: workers of grid_id who do not also hold to_grid_id; the
+# coordinators of community_id (set only when a record left that community); user_id.
+scope_exits = Table(
+    "scope_exits", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entity", String(20), nullable=False),
+    Column("record_id", String(ID), nullable=False),
+    Column("grid_id", String(ID)),
+    Column("to_grid_id", String(ID)),
+    Column("community_id", String(ID)),
+    Column("user_id", String(ID)),
+    Column("at", String(TIME), nullable=False),
+)
+Index("ix_scope_exits_grid_seq", scope_exits.c.grid_id, scope_exits.c.seq)
+Index("ix_scope_exits_community_seq", scope_exits.c.community_id, scope_exits.c.seq)
+Index("ix_scope_exits_user_seq", scope_exits.c.user_id, scope_exits.c.seq)
+
 counters = Table(
     "counters", metadata,
     Column("name", String(20), primary_key=True),

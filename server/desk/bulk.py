@@ -16,10 +16,12 @@ PERSON_FIELD = {"diary_entry": "worker_id", "need": "owner_id", "errand": "volun
 AT_FIELD = {"diary_entry": "visited_at", "need": "raised_at", "errand": "requested_at",
             "comment": "at", "need_event": "at", "household": "created_at"}
 BATCH = 2000
+PARENT_FIELD = {"need_event": "need_id", "comment": "entry_id"}  # household through the parent
 
 
 def row_of(entity: str, record_id: str, record: dict[str, Any], community_id: str, seq: int,
-           author_id: str) -> dict[str, Any]:
+           author_id: str, parents: dict[str, str] | None = None) -> dict[str, Any]:
+    """`parents`: household id of each need / diary entry inserted so far (for need events, comments)."""
     stamp = "0000000000001:00000:bulk"
     data = {**record, "id": record_id}
     return {
@@ -27,7 +29,8 @@ def row_of(entity: str, record_id: str, record: dict[str, Any], community_id: st
         "community_id": record.get("community_id") if entity == "grid" else
         (record_id if entity == "community" else community_id),
         "grid_id": record.get("grid_id") if entity != "grid" else record_id,
-        "household_id": record.get("household_id") if entity != "household" else record_id,
+        "household_id": record_id if entity == "household" else
+        record.get("household_id") or (parents or {}).get(record.get(PARENT_FIELD.get(entity, ""), "")),
         "person_id": record.get(PERSON_FIELD.get(entity, "")),
         "status": record.get("status"), "at": record.get(AT_FIELD.get(entity, "")),
         "deadline": record.get("deadline") if entity == "need" else None,
@@ -49,9 +52,12 @@ def bulk_insert(engine: Engine, community_id: str, records: Iterable[tuple[str, 
     with engine.begin() as conn:
         seq = conn.execute(text("SELECT value FROM counters WHERE name = 'seq'")).scalar() or 0
         batch: list[dict[str, Any]] = []
+        parents: dict[str, str] = {}
         for entity, record_id, record in records:
             seq += 1
-            batch.append(row_of(entity, record_id, record, community_id, seq, author_id))
+            batch.append(row_of(entity, record_id, record, community_id, seq, author_id, parents))
+            if entity in ("need", "diary_entry"):
+                parents[record_id] = record.get("household_id", "")
             if len(batch) >= BATCH:
                 conn.execute(sql, batch)
                 count += len(batch)

@@ -373,3 +373,15 @@ def test_need_steps_from_the_need_screen(worker_context) -> None:
     assert kinds == ["raised", "accepted", "resolved", "followed_up", "closed"]
     rows = needs.history_rows(ctx, need["id"])
     assert len(rows) == 5
+
+
+def test_refused_op_shows_what_was_typed() -> None:
+    from fieldapp.views.sync_view import typed_text
+
+    op = {"entity": "diary_entry", "fields": {"household_id": "x", "notes": " 送药上门 ", "kind": "regular"},
+          "reason": {"field": "grid_id", "code": "grid_mismatch"}}
+    assert typed_text(op) == "送药上门"
+    assert typed_text({"fields": {"head_name": "赵大爷", "notes": "腿疼"}}) == "赵大爷 · 腿疼"
+    assert typed_text({"fields": {"status": "in_progress"}}) == ""
+    long = typed_text({"fields": {"notes": "长" * 300}})
+    assert len(long) == 120 and long.endswith("…")
