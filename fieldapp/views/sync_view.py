@@ -61,8 +61,12 @@ def build(ctx: AppContext) -> ft.Control:
         await sess.run_sync(ctx, restart=True)
 
     last = datetime_text(ctx.language, status.last_sync_at) if status.last_sync_at else ctx.t("sync.never")
-    # the server refused the token: log in again right here, the work stays on the phone
-    relogin = ft.Container() if ctx.services.session.is_logged_in() else relogin_form(ctx)
+    # the server refused the token: log in again right here, the work stays on the phone;
+    # syncing without it would only be refused again, so the form replaces the button
+    logged_in = ctx.services.session.is_logged_in()
+    relogin = ft.Container() if logged_in else relogin_form(ctx)
+    sync_button = w.primary_button(ctx.t("sync.now"), sync_now, icon=ft.Icons.SYNC)
+    sync_button.visible = logged_in
     result.value = ctx.state.get("last_report_text", "")
     conflicts = ctx.services.sync.conflict_reviews()
     return ft.Column(
@@ -70,7 +74,7 @@ def build(ctx: AppContext) -> ft.Control:
             relogin,
             ft.Text(ctx.t("sync.last", when=last)),
             ft.Text(ctx.t("sync.pending", ops=status.pending_ops, photos=status.pending_photos)),
-            w.primary_button(ctx.t("sync.now"), sync_now, icon=ft.Icons.SYNC),
+            sync_button,
             bar,
             phase,
             result,

@@ -160,6 +160,7 @@ def test_revoked_token_asks_for_the_password_and_the_work_goes_through(stack, tm
         h.wait_text(page, "登录已失效，请重新登录")
         h.wait_text(page, "待上传：2 条记录")
         h.wait_text(page, f"当前用户：{worker.user['display_name']}（网格员）")  # asked for this user only
+        assert not h.has_text(page, "立即同步")  # the form replaces it: a sync now would be refused
         h.wait_gone(page, "日记已保存")  # the toast, for a clean screenshot
         page.mouse.move(1, 1)  # no tab tooltip under the pointer
         h.screenshot(page, SHOTS / "sync_relogin.png")
@@ -172,6 +173,7 @@ def test_revoked_token_asks_for_the_password_and_the_work_goes_through(stack, tm
         h.wait_text(page, "同步完成", timeout_ms=POLL_S * 1000)
         h.wait_text(page, "待上传：0 条记录")
         assert not h.has_text(page, "登录已失效，请重新登录")
+        assert h.has_text(page, "立即同步")
 
     changes = ApiSession(server.api).login("coordinator1", PASSWORD).pull_all()
     households = [c["record"] for c in changes.values()
