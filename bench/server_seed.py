@@ -95,8 +95,8 @@ class BenchServer:
     process: subprocess.Popen
 
 
-@contextlib.contextmanager
-def start_bench_server(data_dir: Path, db_url: str | None = None, workers: int = 1) -> Iterator[BenchServer]:
+def start_bench_server(data_dir: Path, db_url: str | None = None,
+                       workers: int = 1) -> contextlib.AbstractContextManager[BenchServer]:
     """`python -m server serve` on a free loopback port (our own small launcher: the
     test harness's start_server writes its log the same way, but we want no test imports
     here). Always stopped by pid (SIGTERM, then SIGKILL) on the way out."""
@@ -105,29 +105,26 @@ def start_bench_server(data_dir: Path, db_url: str | None = None, workers: int =
                "--host", "127.0.0.1", "--port", str(port)] + (["--db", db_url] if db_url else [])
     if workers > 1:
         command += ["--workers", str(workers)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=open(data_dir / "server.log", "wb"))  # noqa: SIM115
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, process)
-        yield BenchServer(base_url, process)
-    finally:
-        _stop(process)
+    return _serving(command, port, data_dir / "server.log")
+
+
+def start_null_server() -> contextlib.AbstractContextManager[BenchServer]:
+    """bench/null_server.py on a free loopback port: the floor (no database, no checks)."""
+    port = free_port()
+    return _serving([sys.executable, str(ROOT / "bench" / "null_server.py"), "--port", str(port)], port, None)
 
 
 @contextlib.contextmanager
-def start_null_server() -> Iterator[BenchServer]:
-    """bench/null_server.py on a free loopback port: the floor (no database, no checks)."""
-    port = free_port()
-    command = [sys.executable, str(ROOT / "bench" / "null_server.py"), "--port", str(port)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, process)
-        yield BenchServer(base_url, process)
-    finally:
-        _stop(process)
+def _serving(command: list[str], port: int, log: Path | None) -> Iterator[BenchServer]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with open(log or os.devnull, "wb") as err:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(base_url, process)
+            yield BenchServer(base_url, process)
+        finally:
+            _stop(process)
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen, timeout_s: float = 60) -> None:

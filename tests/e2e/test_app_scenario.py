@@ -19,7 +19,6 @@ import pytest
 
 from tests.e2e import helpers as h
 from tests.support.api import ApiSession
-from tests.support.server_process import run_demo, start_server
 
 pytestmark = pytest.mark.browser
 SHOTS = h.REPO / "docs" / "screenshots"
@@ -47,20 +46,6 @@ def sync_in_app(page) -> None:
     h.wait_idle(page)
     h.click(page, "立即同步")
     h.wait_text(page, "同步完成", timeout_ms=60_000)
-
-
-@pytest.fixture()
-def stack(tmp_path: Path):
-    server = start_server(tmp_path / "server")
-    app = None
-    try:
-        run_demo(tmp_path / "server", None)
-        app = h.start_app(tmp_path / "app", server.base_url)
-        yield server, app
-    finally:
-        if app is not None:
-            app.stop()
-        server.stop()
 
 
 def test_worker_offline_visit_syncs_and_volunteer_errand(stack, tmp_path: Path) -> None:

@@ -24,26 +24,11 @@ import pytest
 
 from tests.e2e import helpers as h
 from tests.support.api import ApiSession
-from tests.support.server_process import run_demo, start_server
 
 pytestmark = pytest.mark.browser
 SHOTS = h.REPO / "docs" / "screenshots"
 PASSWORD = "demo1234"
 POLL_S = 60  # bounded waits for what the app does in the background
-
-
-@pytest.fixture()
-def stack(tmp_path: Path):
-    server = start_server(tmp_path / "server")
-    app = None
-    try:
-        run_demo(tmp_path / "server", None)
-        app = h.start_app(tmp_path / "app", server.base_url)
-        yield server, app
-    finally:
-        if app is not None:
-            app.stop()
-        server.stop()
 
 
 def household_of(api: ApiSession, household_id: str) -> dict[str, Any]:
