@@ -7,7 +7,7 @@ _FIELDS: dict[str, dict[str, tuple[str, str]]] = {
     "community": {
         "name": ("社区名称", "Community name"),
         "cadence_days": ("走访周期（按标签）", "Visit interval per tag"),
-        "regular_interval_days": ("定期访间隔天数", "Regular visit interval (days)"),
+        "regular_interval_days": ("定期走访间隔（天）", "Regular visit interval (days)"),
         "monthly_visit_quota": ("每月走访任务", "Monthly visit quota"),
     },
     "grid": {

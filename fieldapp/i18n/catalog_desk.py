@@ -96,7 +96,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "desk.settings.help": {"zh-CN": "各类重点人群的走访间隔（天）、普通户定期走访间隔、每人每月走访定额",
                            "en": "Days between visits per tag, for every household, "
                                  "and visits per worker a month"},
-    "desk.settings.regular": {"zh-CN": "定期访间隔（天）", "en": "Regular interval (days)"},
+    "desk.settings.regular": {"zh-CN": "定期走访间隔（天）", "en": "Regular interval (days)"},
     "desk.settings.quota": {"zh-CN": "每月走访定额", "en": "Monthly visit quota"},
     # pending help
     "desk.board.active": {"zh-CN": "未办结", "en": "Active"},

@@ -215,6 +215,29 @@ def nav(page, label: str, timeout_ms: int = 10_000) -> None:
         page.wait_for_timeout(200)
 
 
+def log_in(page, username: str, password: str, expect: str, button: str = "登录") -> None:
+    """Fill the login form, tap the button and wait for the home screen's `expect`.
+    If the form is still there with no message (the tap landed while the screen
+    was redrawn), tap once more, as a person would; a screenshot of the first
+    attempt goes to /tmp and its path into the error if the second fails too."""
+    fill(page, "用户名", username)
+    fill(page, "密码", password)
+    click(page, button, exact=True)
+    try:
+        wait_text(page, expect)
+        return
+    except Exception:
+        shot = screenshot(page, Path("/tmp") / f"login_{username}_{os.getpid()}.png")
+        if not page.get_by_role("textbox", name="用户名").count():
+            raise
+    print(f"login of {username}: no {expect!r} after the first tap; tapping again (see {shot})")
+    click(page, button, exact=True)
+    try:
+        wait_text(page, expect)
+    except Exception as error:
+        raise AssertionError(f"login of {username} never reached {expect!r}; first try: {shot}") from error
+
+
 def click_named(page, name: str) -> None:
     """A chip, switch or button by its visible name, whatever role Flutter gave it."""
     for role in ("button", "checkbox", "switch", "radio", "tab"):

@@ -58,10 +58,7 @@ def test_worker_offline_visit_syncs_and_volunteer_errand(stack, tmp_path: Path) 
         h.open_app(page, app.url)
         h.wait_text(page, "服务器地址")
         h.screenshot(page, SHOTS / "login.png")
-        h.fill(page, "用户名", "worker1")
-        h.fill(page, "密码", PASSWORD)
-        h.click(page, "登录")
-        h.wait_text(page, "我的走访")
+        h.log_in(page, "worker1", PASSWORD, "我的走访")
         h.wait_idle(page)
         h.wait_text(page, "逾期")
         h.screenshot(page, SHOTS / "round.png")
@@ -103,10 +100,7 @@ def test_worker_offline_visit_syncs_and_volunteer_errand(stack, tmp_path: Path) 
 
     with h.browser_page(h.PHONE) as page:  # same browser profile is not kept: log in again
         h.open_app(page, app.url)
-        h.fill(page, "用户名", "worker1")
-        h.fill(page, "密码", PASSWORD)
-        h.click(page, "登录")
-        h.wait_text(page, "我的走访")
+        h.log_in(page, "worker1", PASSWORD, "我的走访")
         h.wait_idle(page)
         h.nav(page, "设置")
         h.wait_text(page, "退出登录")
@@ -195,10 +189,7 @@ def volunteer_completes_errand(server, app: h.AppProcess, receipt: Path) -> None
     errand_id = assigned[0]["id"]
     with h.browser_page(h.PHONE) as page:
         h.open_app(page, app.url)
-        h.fill(page, "用户名", "volunteer1")
-        h.fill(page, "密码", PASSWORD)
-        h.click(page, "登录")
-        h.wait_text(page, "我的代办")
+        h.log_in(page, "volunteer1", PASSWORD, "我的代办")
         h.wait_text(page, "已派发")
         h.screenshot(page, SHOTS / "errands.png")
         h.open_app(page, app.url, f"/errands/{errand_id}")  # a reload keeps the login
@@ -221,10 +212,7 @@ def test_logout_keeps_unsynced_work_wide_window_and_text_size(stack) -> None:
     server, app = stack
     with h.browser_page(h.WIDE) as page:
         h.open_app(page, app.url)
-        h.fill(page, "用户名", "worker2")
-        h.fill(page, "密码", PASSWORD)
-        h.click(page, "登录")
-        h.wait_text(page, "我的走访")
+        h.log_in(page, "worker2", PASSWORD, "我的走访")
         h.wait_idle(page)
         h.screenshot(page, SHOTS / "round_wide.png")  # navigation rail beside the list
 
@@ -248,10 +236,7 @@ def test_logout_keeps_unsynced_work_wide_window_and_text_size(stack) -> None:
         h.wait_text(page, "服务器地址")
 
         server.start()
-        h.fill(page, "用户名", "worker2")
-        h.fill(page, "密码", PASSWORD)
-        h.click(page, "登录")
-        h.wait_text(page, "我的走访")
+        h.log_in(page, "worker2", PASSWORD, "我的走访")
         h.nav(page, "同步")
         h.wait_idle(page)
         h.click(page, "立即同步")

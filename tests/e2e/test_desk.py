@@ -40,10 +40,7 @@ def stack(tmp_path: Path):
 
 def login(page, url: str) -> None:
     h.open_app(page, url)
-    h.fill(page, "用户名", "k1")
-    h.fill(page, "密码", PASSWORD)
-    h.click(page, "登录", exact=True)
-    h.wait_text(page, "日记点评")
+    h.log_in(page, "k1", PASSWORD, "日记点评")
 
 
 def section(page, name: str, marker: str) -> None:

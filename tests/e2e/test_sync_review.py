@@ -47,10 +47,7 @@ def wait_for_server(api: ApiSession, check, what: str) -> None:
 
 def log_in(page, app: h.AppProcess, username: str) -> None:
     h.open_app(page, app.url)
-    h.fill(page, "用户名", username)
-    h.fill(page, "密码", PASSWORD)
-    h.click(page, "登录")
-    h.wait_text(page, "我的走访")
+    h.log_in(page, username, PASSWORD, "我的走访")
     h.wait_idle(page)
 
 
