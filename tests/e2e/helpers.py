@@ -154,9 +154,10 @@ def open_app(page, url: str, route: str = "/") -> None:
 
 def fill_and_wait(page, label: str, text: str, expect: str, tries: int = 3) -> None:
     """Type a query and wait for its result; type again if the keystrokes went
-    to a text box that was being replaced (a redraw racing the typing)."""
+    to a text box that was being replaced (a redraw racing the typing): then into
+    the newest box of that name, should the replaced one still linger."""
     for attempt in range(tries):
-        fill(page, label, text)
+        fill(page, label, text, newest=attempt > 0)
         try:
             wait_text(page, expect, timeout_ms=10_000)
             return
@@ -164,7 +165,7 @@ def fill_and_wait(page, label: str, text: str, expect: str, tries: int = 3) -> N
             if attempt == tries - 1:
                 screenshot(page, Path("/tmp") / f"fill_and_wait_{os.getpid()}.png")
                 raise
-            fill(page, label, "")
+            fill(page, label, "", newest=True)
 
 
 def steady_click(page, locator) -> None:
@@ -185,9 +186,10 @@ def steady_click(page, locator) -> None:
             page.wait_for_timeout(300)
 
 
-def fill(page, label: str, text: str, exact: bool = False) -> None:
+def fill(page, label: str, text: str, exact: bool = False, newest: bool = False) -> None:
     """Focus by the DOM (no tap at coordinates that may have moved) and type."""
-    box = page.get_by_role("textbox", name=label, exact=exact).first
+    boxes = page.get_by_role("textbox", name=label, exact=exact)
+    box = boxes.last if newest else boxes.first
     box.wait_for(state="attached")
     box.focus()
     page.wait_for_timeout(100)
