@@ -42,6 +42,7 @@ class Principal:
     community_id: str | None
     grid_ids: frozenset[str] = field(default_factory=frozenset)
     device: str = ""  # the device the token was issued to
+    scope_reset_seq: int | None = None  # grids were added at this seq (server/accounts.py)
 
     def public(self) -> dict[str, Any]:
         return {"id": self.user_id, "username": self.username, "role": self.role,
@@ -157,10 +158,11 @@ def _principal_and_expiry(session: Session | Connection, token: str) -> tuple[Pr
     t, u = s.tokens.c, s.users.c
     row = session.execute(
         select(u.id, u.username, u.role, u.community_id, u.grid_ids, u.active, t.expires_at, t.revoked_at,
-               t.device).join(s.tokens, t.user_id == u.id).where(t.token_sha256 == token_digest(token))
+               t.device, u.scope_reset_seq)
+        .join(s.tokens, t.user_id == u.id).where(t.token_sha256 == token_digest(token))
     ).first()
     if row is None or row.revoked_at is not None or not row.active or row.expires_at <= now_iso():
         return None
     return Principal(row.id, row.username, row.role, row.community_id,
-                     frozenset(json.loads(row.grid_ids)), row.device), row.expires_at
+                     frozenset(json.loads(row.grid_ids)), row.device, row.scope_reset_seq), row.expires_at
 

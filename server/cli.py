@@ -3,6 +3,10 @@
     python -m server serve --data DIR [--db URL] [--host 127.0.0.1] [--port 8000]
     python -m server create-user --data DIR --username U --password P --role worker \
         --display-name 名字 [--community NAME|ID] [--grid NAME|ID ...]
+    python -m server update-user --data DIR --username U [--password P] [--display-name 名字]
+        [--phone P] [--grid NAME|ID ...] [--deactivate | --activate]
+    python -m server revoke-tokens --data DIR --username U [--device D]
+    python -m server list-users --data DIR
     python -m server demo --data DIR [--db URL]
     python -m server import-households --data DIR [--db URL] FILE.xlsx|FILE.csv
 """
@@ -58,6 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--community", default=None, help="community name or id")
     user.add_argument("--grid", action="append", default=[], help="grid name or id (repeatable)")
     user.add_argument("--phone", default=None)
+    change = command("update-user", _update_user, "change an account: password, name, phone, grids, "
+                     "active (a new password or deactivation signs the user out everywhere)")
+    change.add_argument("--username", required=True)
+    change.add_argument("--password", default=None)
+    change.add_argument("--display-name", default=None)
+    change.add_argument("--phone", default=None)
+    change.add_argument("--grid", action="append", default=None,
+                        help="the worker's grids from now on, name or id (repeatable)")
+    active = change.add_mutually_exclusive_group()
+    active.add_argument("--deactivate", action="store_const", const=False, dest="active")
+    active.add_argument("--activate", action="store_const", const=True, dest="active")
+    revoke = command("revoke-tokens", _revoke_tokens, "sign a user out on one device (a lost phone) or all")
+    revoke.add_argument("--username", required=True)
+    revoke.add_argument("--device", default=None, help="only this device (as shown by list-users)")
+    command("list-users", _list_users, "accounts with their grids and signed-in devices")
     command("demo", _demo, "load the demo community and print its logins")
     imp = command("import-households", _import, "import households from .xlsx or .csv")
     imp.add_argument("file", type=Path)
@@ -107,13 +126,9 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 def _find_or_make(session: Session, entity: str, name_or_id: str, community_id: str | None, seed: Any) -> str:
     """The id of the community/grid with this id or name; made if missing."""
-    r = s.records.c
-    query = select(r.id, r.data, r.community_id).where(r.entity == entity)
-    if entity == "grid" and community_id:
-        query = query.where(r.community_id == community_id)
-    for row in session.execute(query):
-        if row.id == name_or_id or json.loads(row.data).get("name") == name_or_id:
-            return row.id
+    found = _find(session, entity, name_or_id, community_id)
+    if found:
+        return found
     if entity == "grid" and community_id is None:
         raise ValidationError("grid", "community_required")
     new_id = str(uuid.uuid4())
@@ -122,6 +137,97 @@ def _find_or_make(session: Session, entity: str, name_or_id: str, community_id: 
         fields["community_id"] = community_id
     seed(session, entity, new_id, fields, new_id)
     return new_id
+
+
+# ---------------------------------------------------------------- accounts
+
+def _update_user(settings: Settings, args: argparse.Namespace) -> int:
+    from . import accounts
+
+    def change(session: Session) -> dict[str, Any]:
+        acct = accounts.account(session, username=args.username)
+        done: dict[str, Any] = {"user_id": acct.id}
+        if args.display_name is not None or args.phone is not None:
+            accounts.set_profile(session, acct.id, acct.id, args.display_name, args.phone)
+        if args.grid is not None:
+            grids = [_grid_id(session, g, acct.community_id) for g in args.grid]
+            done["grids"] = accounts.set_grids(session, acct.id, grids, acct.id)
+        if args.password is not None:
+            done["tokens_revoked"] = accounts.set_password(session, acct.id, args.password)
+        if args.active is not None:
+            done["active"] = args.active
+            done["tokens_revoked"] = done.get("tokens_revoked", 0) + accounts.set_active(
+                session, acct.id, args.active)
+        return done
+
+    return _account_change(settings, change)
+
+
+def _revoke_tokens(settings: Settings, args: argparse.Namespace) -> int:
+    from . import accounts
+
+    def change(session: Session) -> dict[str, Any]:
+        acct = accounts.account(session, username=args.username)
+        return {"user_id": acct.id, "tokens_revoked": accounts.revoke_tokens(session, acct.id, args.device)}
+
+    return _account_change(settings, change)
+
+
+def _account_change(settings: Settings, change: Any) -> int:
+    """Run `change(session)` in one writing transaction: all of it or, on an error, none."""
+    engine = open_database(settings.database_url)
+    with Session(engine) as session:
+        begin_write(session)  # the server may be running: take the write lock first
+        try:
+            done = change(session)
+        except ValidationError as err:
+            print(f"error: {err.field}: {err.code} {err.detail}", file=sys.stderr)
+            return 2
+        session.commit()
+    print(json.dumps(done, ensure_ascii=False))
+    return 0
+
+
+def _grid_id(session: Session, name_or_id: str, community_id: str | None) -> str:
+    """The id of the community's grid with this id or name (never made here)."""
+    found = _find(session, "grid", name_or_id, community_id) if community_id else None
+    if found is None:
+        raise ValidationError("grid", "not_found", name_or_id)
+    return found
+
+
+def _find(session: Session, entity: str, name_or_id: str, community_id: str | None) -> str | None:
+    """The id of the community/grid (of that community) with this id or name."""
+    r = s.records.c
+    query = select(r.id, r.data).where(r.entity == entity)
+    if entity == "grid" and community_id:
+        query = query.where(r.community_id == community_id)
+    for row in session.execute(query):
+        if row.id == name_or_id or json.loads(row.data).get("name") == name_or_id:
+            return row.id
+    return None
+
+
+def _list_users(settings: Settings, args: argparse.Namespace) -> int:
+    from . import accounts
+
+    engine = open_database(settings.database_url)
+    with Session(engine) as session:
+        names = _grid_names(session)
+        for (user_id,) in session.execute(select(s.users.c.id).order_by(s.users.c.role, s.users.c.username)):
+            acct = accounts.account(session, user_id)
+            devices = ", ".join(sorted(accounts.live_devices(session, user_id))) or "-"
+            grids = ", ".join(names.get(g, g) for g in acct.grid_ids) or "-"
+            state = "active" if acct.active else "INACTIVE"
+            print(f"{acct.role:<12} {acct.username:<16} {state:<8} {acct.display_name}  grids: {grids}  "
+                  f"signed in on: {devices}")
+    return 0
+
+
+def _grid_names(session: Session) -> dict[str, str]:
+    r = s.records.c
+    return {row.id: json.loads(row.data).get("name", "") for row in
+            session.execute(select(r.id, r.data).where(r.entity == "grid"))}
 
 
 # ---------------------------------------------------------------- demo
@@ -173,7 +279,5 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _grids_by_name(engine: Engine) -> dict[str, str]:
-    r = s.records.c
     with Session(engine) as session:
-        rows = session.execute(select(r.id, r.data).where(r.entity == "grid")).all()
-    return {json.loads(row.data)["name"]: row.id for row in rows}
+        return {name: grid_id for grid_id, name in _grid_names(session).items()}

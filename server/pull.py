@@ -43,6 +43,20 @@ def pull_page(session: Session, p: Principal, since: int, limit: int) -> tuple[l
     return changes, (rows[-1].seq if rows else since), more
 
 
+def restart_needed(session: Session, p: Principal, since: int) -> bool:
+    """Whether this device must be answered from 0: the user's grids grew (at seq
+    p.scope_reset_seq, server/accounts.py) after its cursor, and it has not pulled
+    from 0 since then. The answer is then the first page from 0: any client that
+    follows `next` starts over by itself."""
+    reset = p.scope_reset_seq
+    if not reset or since == 0 or since >= reset:
+        return False
+    c = s.device_status.c
+    marked = session.execute(select(c.full_pull_seq).where(
+        c.user_id == p.user_id, c.device == (p.device or "unknown"))).scalar()
+    return marked is None or marked < reset
+
+
 def _first_rows(session: Session, table: Any, columns: tuple[Any, ...], conditions: list[Any], since: int,
                 count: int) -> list[Any]:
     """The first `count` rows of `table` by seq matching any condition: one indexed

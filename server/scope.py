@@ -177,13 +177,17 @@ def pull_filters(p: Principal) -> list[ColumnElement[bool]]:
 def exit_filters(p: Principal) -> list[ColumnElement[bool]]:
     """SQL conditions on `scope_exits` for the exits `p` pulls, one per index-friendly
     query: a worker, a household that left one of their grids for a grid they do not
-    hold; a coordinator, records that left their community; a volunteer, their own."""
+    hold, and their own (a grid taken from them); a coordinator, records that left
+    their community; a volunteer, their own."""
     e = s.scope_exits.c
     if p.role == Role.COORDINATOR and p.community_id:
         return [e.community_id == p.community_id]
-    if p.role == Role.WORKER and p.grid_ids:
+    if p.role == Role.WORKER:
+        own = e.user_id == p.user_id  # grids taken from this worker (server/accounts.py)
+        if not p.grid_ids:
+            return [own]
         grids = sorted(p.grid_ids)
-        return [and_(e.grid_id.in_(grids), or_(e.to_grid_id.is_(None), e.to_grid_id.not_in(grids)))]
+        return [and_(e.grid_id.in_(grids), or_(e.to_grid_id.is_(None), e.to_grid_id.not_in(grids))), own]
     if p.role == Role.VOLUNTEER:
         return [e.user_id == p.user_id]
     return []  # admin: sees everything, nothing ever leaves

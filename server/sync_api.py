@@ -20,7 +20,7 @@ from .db import schema as s
 from .db.group_commit import GroupTxn, group_write
 from .deps import current_user
 from .errors import api_error, read_json
-from .pull import pull_page
+from .pull import pull_page, restart_needed
 from .records import SERVER_CLOCK, OpResult, apply_batch, parse_ops
 from .timeutil import now_iso
 
@@ -112,15 +112,29 @@ async def pull(request: Request, since: int = Query(0, ge=0), limit: int = Query
 
 
 def _pull(engine: Engine, principal: Principal, since: int, limit: int) -> str:
+    device = principal.device or "unknown"
+    if principal.scope_reset_seq:  # the user's grids grew: this device may have to start over
+        since = _restart_if_needed(engine, principal, device, since)
     with Session(engine) as session:
         changes, cursor, more = pull_page(session, principal, since, limit)
-    device = principal.device or "unknown"
     if _pull_status_due(principal.user_id, device):
         pulled_at = now_iso()
         group_write(engine, lambda txn: _device_status(txn.session, principal.user_id, device,
                                                        last_pull_at=pulled_at))
     return (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
             f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
+
+
+def _restart_if_needed(engine: Engine, principal: Principal, device: str, since: int) -> int:
+    """0 if this device must pull from 0 (server/pull.py restart_needed), else `since`;
+    a pull from 0 is noted so the pages after it are not restarted again."""
+    with Session(engine) as session:
+        if restart_needed(session, principal, since):
+            since = 0
+    if since == 0:
+        group_write(engine, lambda txn: _device_status(txn.session, principal.user_id, device,
+                                                       full_pull_seq=principal.scope_reset_seq))
+    return since
 
 
 _status = s.device_status.c

@@ -30,7 +30,11 @@ class ServiceContext:
 
     @property
     def grid_ids(self) -> list[str]:
-        return list(self.user.get("grid_ids") or [])
+        """The user's grids as the server last said: their own user record once pulled
+        (a coordinator may move a worker to other grids), else what login answered."""
+        own = self.store.get("user", self.user_id)
+        grids = own.get("grid_ids") if own else None
+        return list(grids if isinstance(grids, list) else self.user.get("grid_ids") or [])
 
     def today(self) -> date:
         """The community's day (Beijing time), the same rule as domain.cadence.to_day."""

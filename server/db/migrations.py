@@ -10,7 +10,19 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+)
 
 from . import schema as s
 
@@ -66,11 +78,21 @@ def _v4_scope_exits(conn: Connection) -> None:
             conn.execute(text("UPDATE records SET household_id = :h WHERE id = :i"), updates)
 
 
+def _v5_scope_reset(conn: Connection) -> None:
+    """users.scope_reset_seq and device_status.full_pull_seq: a user whose grids grew
+    pulls from 0 once on each device (server/accounts.py)."""
+    # v1/v2 create these tables from their latest definition: a new database has the columns
+    for table, column in (("users", "scope_reset_seq"), ("device_status", "full_pull_seq")):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} BIGINT"))
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_core),
     (2, _v2_deadline_and_ops_tables),
     (3, _v3_public_pull_index),
     (4, _v4_scope_exits),
+    (5, _v5_scope_reset),
 ]
 LATEST = MIGRATIONS[-1][0]
 

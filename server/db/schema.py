@@ -101,6 +101,9 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("created_at", String(TIME), nullable=False),
+    # v5: the seq of the user's last scope growth (grids added): a device whose pull
+    # cursor is below it pulls from 0 once (server/accounts.py, server/pull.py)
+    Column("scope_reset_seq", BigInteger),
 )
 
 tokens = Table(
@@ -137,6 +140,8 @@ device_status = Table(
     Column("last_pull_at", String(TIME)),
     Column("pending_reported", Integer, nullable=False, default=0),
     Column("rejected_total", Integer, nullable=False, default=0),
+    # v5: the users.scope_reset_seq this device's last pull from 0 was made under
+    Column("full_pull_seq", BigInteger),
 )
 
 audit_log = Table(

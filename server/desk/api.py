@@ -11,8 +11,8 @@ from fieldapp.domain.enums import Role
 from fieldapp.domain.errors import ValidationError
 from server.deps import get_db, require_roles
 
+from . import account_admin, excel, people, register, review
 from . import board as needs_board
-from . import excel, people, register, review
 from .common import community_for, fail, invalid
 from .downloads import issue_link, redeem
 from .figures import Period
@@ -137,6 +137,17 @@ def get_figures(start: str | None = Query(None, alias="from"), end: str | None =
 @router.get("/devices")
 def get_devices(community_id: str | None = None, db: Session = Depends(get_db), who=Depends(staff)) -> dict:
     return people.devices(db, community_for(db, who, community_id))
+
+
+@router.post("/accounts/{user_id}")
+def post_account_action(user_id: str, request: Request, body: Any = Body(None),
+                        community_id: str | None = None, db: Session = Depends(get_db),
+                        who=Depends(staff)) -> dict:
+    """Revoke a device's sign-in (a lost phone), deactivate/activate, set a
+    password, or set a worker's grids: see server/desk/account_admin.py."""
+    community = community_for(db, who, community_id)
+    db.rollback()  # end the read: the action is its own writing transaction
+    return account_admin.act(request.app.state.engine, who, community, user_id, body)
 
 
 @router.get("/audit")

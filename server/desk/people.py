@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from . import queries as q
+from .common import now_iso
 
 MAX_AUDIT = 500
 
@@ -22,8 +23,11 @@ def grid_names_of(session: Session, community_id: str) -> dict[str, str]:
 
 
 def devices(session: Session, community_id: str) -> dict[str, Any]:
+    """Per worker and volunteer: their devices (synced or signed in), whether each is
+    signed in now (a live token: what the desk can revoke), and the account's state."""
     people = {u["id"]: u for u in q.users(session, community_id)}
     rows = session.execute(text("SELECT * FROM device_status")).mappings().all()
+    signed_in = _signed_in(session)
     by_user: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row["user_id"] in people:
@@ -31,7 +35,13 @@ def devices(session: Session, community_id: str) -> dict[str, Any]:
                 "device": row.get("device"), "last_push_at": _iso(row.get("last_push_at")),
                 "last_pull_at": _iso(row.get("last_pull_at")),
                 "pending": row.get("pending_reported") or 0, "rejected": row.get("rejected_total") or 0,
+                "signed_in": (row["user_id"], row.get("device")) in signed_in,
             })
+    for user_id, device in sorted(signed_in):  # signed in, never synced yet
+        own = by_user.setdefault(user_id, []) if user_id in people else None
+        if own is not None and all(d["device"] != device for d in own):
+            own.append({"device": device, "last_push_at": None, "last_pull_at": None, "pending": 0,
+                        "rejected": 0, "signed_in": True})
     items = []
     for user in sorted(people.values(), key=lambda u: (u["role"] or "", u["display_name"] or "")):
         if user["role"] not in ("worker", "volunteer"):
@@ -39,9 +49,17 @@ def devices(session: Session, community_id: str) -> dict[str, Any]:
         own = by_user.get(user["id"], [])
         last = max([d["last_push_at"] or "" for d in own] + [d["last_pull_at"] or "" for d in own] + [""])
         items.append({"user_id": user["id"], "display_name": user["display_name"], "role": user["role"],
+                      "username": user["username"], "active": user["active"], "grid_ids": user["grid_ids"],
                       "last_sync": last or None, "pending": sum(d["pending"] for d in own),
                       "rejected": sum(d["rejected"] for d in own), "devices": own})
-    return {"items": items}
+    return {"items": items, "grids": grid_names_of(session, community_id)}
+
+
+def _signed_in(session: Session) -> set[tuple[str, str]]:
+    """(user, device) pairs holding a live token."""
+    rows = session.execute(text("SELECT user_id, device FROM tokens WHERE revoked_at IS NULL "
+                                "AND expires_at > :now"), {"now": now_iso()}).all()
+    return {(row.user_id, row.device) for row in rows}
 
 
 def _iso(value: Any) -> str | None:

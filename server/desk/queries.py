@@ -179,6 +179,6 @@ def users(session: Session, community_id: str | None) -> list[dict[str, Any]]:
             "id": user.get("id"), "username": user.get("username"),
             "display_name": user.get("display_name") or user.get("username"),
             "role": user.get("role"), "community_id": user.get("community_id"),
-            "grid_ids": list(grid_ids or []),
+            "grid_ids": list(grid_ids or []), "active": bool(user.get("active", True)),
         })
     return out

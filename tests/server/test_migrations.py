@@ -138,7 +138,7 @@ def test_v3_database_upgrades_to_scope_exits_and_moves_old_history(backend: str,
             _v3_history(conn, ids)
             before = {row.id: row.data for row in conn.execute(select(s.records.c.id, s.records.c.data))}
         assert "scope_exits" not in inspect(engine).get_table_names()
-        assert upgrade(engine) == LATEST == 4
+        assert upgrade(engine) == LATEST == 5
         with engine.connect() as conn:
             rows = {row.id: row for row in conn.execute(select(s.records))}
             assert {i: row.data for i, row in rows.items()} == before  # nothing lost or changed
@@ -164,4 +164,30 @@ def test_v3_database_upgrades_to_scope_exits_and_moves_old_history(backend: str,
                 "household", ids["household"], ids["grid1"], ids["grid2"], 14)
             assert e.community_id is None  # same community: its coordinators keep it
             assert conn.execute(text("SELECT value FROM counters WHERE name = 'seq'")).scalar() == 14
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_v4_database_gets_the_scope_reset_columns(backend: str, tmp_path) -> None:  # noqa: ANN001
+    """v5 adds users.scope_reset_seq and device_status.full_pull_seq to a database
+    made before them (emulated: v4, with both columns dropped), keeping its rows."""
+    user_id = str(uuid.uuid4())
+    with database_for(backend) as url:
+        engine = make_engine(Settings(tmp_path, url).database_url)
+        assert upgrade(engine, target=4) == 4
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE users DROP COLUMN scope_reset_seq"))
+            conn.execute(text("ALTER TABLE device_status DROP COLUMN full_pull_seq"))
+            conn.execute(text(
+                "INSERT INTO users (id, username, display_name, role, grid_ids, password_hash, active, "
+                "created_at) VALUES (:i, 'w', '网格员', 'worker', '[]', 'x', true, '2025-01-01T00:00:00Z')"),
+                {"i": user_id})
+            conn.execute(text("INSERT INTO device_status (user_id, device, pending_reported, rejected_total) "
+                              "VALUES (:i, 'phone-1', 3, 0)"), {"i": user_id})
+        assert upgrade(engine) == LATEST == 5
+        with engine.connect() as conn:
+            user = conn.execute(select(s.users)).one()
+            device = conn.execute(select(s.device_status)).one()
+        assert (user.id, user.scope_reset_seq) == (user_id, None)
+        assert (device.pending_reported, device.full_pull_seq) == (3, None)
         engine.dispose()
