@@ -135,6 +135,17 @@ class DeskService:
     def devices(self) -> dict[str, Any]:
         return self._call("GET", "/devices")
 
+    def person(self, user_id: str) -> dict[str, Any] | None:
+        """One worker's or volunteer's row of the devices page, and the community's grids."""
+        data = self.devices()
+        found = [item for item in data["items"] if item["user_id"] == user_id]
+        return {**found[0], "grids": data.get("grids", {})} if found else None
+
+    def account_action(self, user_id: str, action: str, **fields: Any) -> dict[str, Any]:
+        """action: revoke (device=None: every device) | deactivate | activate |
+        password (password=) | grids (grid_ids=). Returns the server's answer."""
+        return self._call("POST", f"/accounts/{user_id}", json={"action": action, **fields})
+
     def audit(self, limit: int = 100) -> dict[str, Any]:
         return self._call("GET", "/audit", params={"limit": limit})
 

@@ -106,6 +106,22 @@ def test_coordinator_desk(stack, tmp_path: Path):
         h.screenshot(page, SHOTS / "desk_register.png")
         section(page, "设备同步", "最近同步")
         h.screenshot(page, SHOTS / "desk_devices.png")
+
+        # 王建军's phone is lost: sign it out; then he also takes over 一网格
+        page.get_by_role("button", name="管理").nth(2).click()  # 小红帽张, 刘红梅, 王建军
+        h.wait_text(page, "注销此设备")
+        h.wait_text(page, "王建军")
+        h.click(page, "注销此设备")
+        h.wait_text(page, "已注销该设备")
+        w2 = world.as_user("w2")
+        assert w2.client.get("/me", headers=w2.headers).status_code == 401
+        page.get_by_role("checkbox", name="一网格").click()
+        h.click(page, "保存网格")
+        h.wait_text(page, "网格已保存")
+        h.screenshot(page, SHOTS / "desk_person.png")
+        rows = world.get("k1", "/devices").json()["items"]
+        assert [len(r["grid_ids"]) for r in rows if r["user_id"] == world.ids["w2"]] == [2]
+        section(page, "设备同步", "最近同步")
         section(page, "Excel导入导出", "下载导入模板")
         bad_row = {"网格": "没有这个网格", "楼栋": "3", "户主姓名": "钱多多"}
         bad = filled_template(world, tmp_dir, "bad.xlsx", bad_row)

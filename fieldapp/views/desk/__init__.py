@@ -8,7 +8,7 @@ from fieldapp.views.context import AppContext
 
 
 def routes() -> dict[str, Callable[[AppContext], object]]:
-    from . import board, devices, excel, figures, register, review
+    from . import board, devices, excel, figures, person, register, review
 
     return {
         "/desk": review.build,
@@ -19,5 +19,6 @@ def routes() -> dict[str, Callable[[AppContext], object]]:
         "/desk/needs/:id": board.build_detail,
         "/desk/figures": figures.build,
         "/desk/devices": devices.build,
+        "/desk/devices/:id": person.build,
         "/desk/excel": excel.build,
     }
