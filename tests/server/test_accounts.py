@@ -13,9 +13,8 @@ import httpx
 import pytest
 
 from fieldapp.services.context import ServiceContext
-from tests.server.test_scope_exits import PASSWORD, USERS, Scope, family_keys, history
+from tests.server.test_scope_exits import PASSWORD, USERS, Scope, family_keys, history, open_scope
 from tests.server.world import diary_entry
-from tests.support import create_user
 from tests.support.api import ApiSession, new_id
 from tests.support.server_process import ServerProcess, run_cli
 
@@ -25,16 +24,8 @@ MORE_USERS = {"mover": ("worker", "社区S", ["甲网格"]), "leaver": ("worker"
 
 @pytest.fixture(scope="module")
 def accounts(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scope]:
-    s = Scope(server, tmp_path_factory.mktemp("phones"))
-    for username, (role, community, grids) in {**USERS, **MORE_USERS}.items():
-        s.ids[username] = create_user(server.data_dir, server.db_url, username, PASSWORD, role,
-                                      community=community, grids=grids)
-        s.api[username] = ApiSession(server.api, device=f"api-{username}").login(username, PASSWORD)
-    yield s
-    for device in s.devices:
-        device.close()
-    for api in s.api.values():
-        api.close()
+    with open_scope(server, tmp_path_factory.mktemp("phones"), {**USERS, **MORE_USERS}) as s:
+        yield s
 
 
 def act(s: Scope, actor: str, username: str, body: dict[str, Any]) -> httpx.Response:

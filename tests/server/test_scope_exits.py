@@ -9,6 +9,7 @@ record that leaves is answered, never silently dropped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -90,18 +91,28 @@ class Scope:
         return self.api[username].op(entity, record_id, fields)
 
 
-@pytest.fixture(scope="module")
-def scope(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scope]:
-    s = Scope(server, tmp_path_factory.mktemp("phones"))
-    for username, (role, community, grids) in USERS.items():
+@contextlib.contextmanager
+def open_scope(server: ServerProcess, root: Path,
+               users: dict[str, tuple[str, str | None, list[str]]]) -> Iterator[Scope]:
+    """The users made through the CLI, each with an API session; phones closed after."""
+    s = Scope(server, root)
+    for username, (role, community, grids) in users.items():
         s.ids[username] = create_user(server.data_dir, server.db_url, username, PASSWORD, role,
                                       community=community, grids=grids)
         s.api[username] = ApiSession(server.api, device=f"api-{username}").login(username, PASSWORD)
-    yield s
-    for device in s.devices:
-        device.close()
-    for api in s.api.values():
-        api.close()
+    try:
+        yield s
+    finally:
+        for device in s.devices:
+            device.close()
+        for api in s.api.values():
+            api.close()
+
+
+@pytest.fixture(scope="module")
+def scope(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scope]:
+    with open_scope(server, tmp_path_factory.mktemp("phones"), USERS) as s:
+        yield s
 
 
 def history(s: Scope, grid: str, volunteer: str | None = "vol1") -> dict[str, str]:
