@@ -4,9 +4,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Engine, Integer, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,8 +22,8 @@ from .auth import Principal
 from .config import Settings
 from .db import schema as s
 from .db.group_commit import GroupTxn, group_write
-from .deps import current_user
-from .errors import api_error, read_json
+from .deps import authorized, bearer_token
+from .errors import api_error, parse_json, read_limited
 from .pull import pull_page
 from .records import SERVER_CLOCK, OpResult, apply_batch, parse_ops
 from .timeutil import now_iso
@@ -52,12 +56,27 @@ def parse_push(body: Any) -> tuple[str, list[Any], int]:
 
 
 @router.post("/push")
-async def push(request: Request, principal: Principal = Depends(current_user)) -> Response:
-    device, ops, pending = parse_push(await read_json(request, MAX_PUSH_BYTES))
+async def push(request: Request, token: str = Depends(bearer_token)) -> Response:
+    # the token check, body checks and the write in one thread-pool hop; the
+    # refusals keep their order: 401, then the body's size (413), JSON (400), shape
+    try:
+        raw, refused = await read_limited(request, MAX_PUSH_BYTES), None
+    except HTTPException as err:
+        raw, refused = b"", err
     state = request.app.state
-    results = await run_in_threadpool(_push, state.engine, state.settings, principal, device, ops, pending)
+    results = await run_in_threadpool(_checked_push, state.engine, state.settings, token, raw, refused)
     body = {"results": [r.to_dict() for r in results], "server_hlc": SERVER_CLOCK.now()}
     return Response(content=json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+
+
+def _checked_push(engine: Engine, settings: Settings, token: str, raw: bytes,
+                  refused: HTTPException | None) -> list[OpResult]:
+    with engine.connect() as conn:
+        principal = authorized(conn, token)
+    if refused is not None:
+        raise refused
+    device, ops, pending = parse_push(parse_json(raw))
+    return _push(engine, settings, principal, device, ops, pending)
 
 
 def _push(engine: Engine, settings: Settings, principal: Principal, device: str, ops: list[Any],
@@ -103,17 +122,39 @@ def _push_statuses(session: Session, items: list[tuple[str, str, str, int, int]]
 
 
 @router.get("/pull")
-async def pull(request: Request, since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
-               principal: Principal = Depends(current_user)) -> Response:
-    # async, with the database work in one thread-pool hop (a sync endpoint with a
-    # sync session dependency costs three hops per request under load)
-    body = await run_in_threadpool(_pull, request.app.state.engine, principal, since, limit)
+async def pull(request: Request, token: str = Depends(bearer_token)) -> Response:
+    # async, with the token check and the database work in one thread-pool hop and
+    # on one connection; `since` and `limit` are checked after the token, as when
+    # they were FastAPI parameters after the current_user dependency (401 first)
+    body = await run_in_threadpool(_pull, request.app.state.engine, token, request.query_params)
     return Response(content=body.encode(), media_type="application/json")
 
 
-def _pull(engine: Engine, principal: Principal, since: int, limit: int) -> str:
-    with Session(engine) as session:
-        changes, cursor, more = pull_page(session, principal, since, limit)
+_SINCE = TypeAdapter(Annotated[int, Field(ge=0)])
+_LIMIT = TypeAdapter(Annotated[int, Field(ge=1, le=1000)])
+
+
+def _pull_params(query: Mapping[str, str]) -> tuple[int, int]:
+    """`since` (default 0, >= 0) and `limit` (default 500, 1..1000) as FastAPI
+    `Query` parameters would give them, or the same RequestValidationError."""
+    values, errors = [], []
+    for name, default, adapter in (("since", 0, _SINCE), ("limit", 500, _LIMIT)):
+        raw = query.get(name)
+        try:
+            values.append(default if raw is None else adapter.validate_python(raw))
+        except PydanticValidationError as err:
+            errors += [{**e, "loc": ("query", name, *e["loc"])} for e in err.errors()]
+    if errors:
+        raise RequestValidationError(errors)
+    return values[0], values[1]
+
+
+def _pull(engine: Engine, token: str, query: Mapping[str, str]) -> str:
+    with engine.connect() as conn:
+        principal = authorized(conn, token)
+        since, limit = _pull_params(query)
+        with Session(bind=conn) as session:  # the token's transaction: one BEGIN for both
+            changes, cursor, more = pull_page(session, principal, since, limit)
     device = principal.device or "unknown"
     if _pull_status_due(principal.user_id, device):
         pulled_at = now_iso()
