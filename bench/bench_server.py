@@ -67,6 +67,7 @@ class Timings:
     login_errors: list[str] = field(default_factory=list)
     wall: float = 0.0
     server_cpu: float = 0.0  # CPU seconds the server process used during the burst
+    server_sys: float = 0.0  # of which in the kernel (system time)
     client_cpu: float = 0.0  # CPU seconds this benchmark process used during the burst
     ops_applied: int = 0
     records_pulled: int = 0
@@ -185,18 +186,19 @@ async def current_cursor(base_url: str, username: str) -> int:
         return await pull_all(client, 0, Timings(), limit=1000)
 
 
-def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process (Linux /proc)."""
+def process_cpu_s(pid: int, system_only: bool = False) -> float:
+    """User + system (or only system) CPU seconds of a process (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[12]) if system_only else int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def servers_cpu_s(pids: list[int]) -> float:
+def servers_cpu_s(pids: list[int], system_only: bool = False) -> float:
     """CPU seconds of the server's processes (the main one and its workers)."""
     total = 0.0
     for pid in pids:
         with contextlib.suppress(OSError):
-            total += process_cpu_s(pid)
+            total += process_cpu_s(pid, system_only)
     return total
 
 
@@ -231,10 +233,12 @@ async def run_concurrency(base_url: str, workers: list[BenchWorker], ops_per_wor
                  for c, w, uid, d in zip(clients, workers, user_ids, delays, strict=True) if uid]
         await asyncio.sleep(0.5)  # every client ready, then all at once
         began, server_cpu, client_cpu = time.perf_counter(), servers_cpu_s(server_pids), time.process_time()
+        server_sys = servers_cpu_s(server_pids, system_only=True)
         start.set()
         await asyncio.gather(*tasks)
         timings.wall = time.perf_counter() - began
         timings.server_cpu = servers_cpu_s(server_pids) - server_cpu
+        timings.server_sys = servers_cpu_s(server_pids, system_only=True) - server_sys
         timings.client_cpu = time.process_time() - client_cpu
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
@@ -254,7 +258,8 @@ def report_concurrency(n: int, timings: Timings, label: str) -> dict[str, Any]:
         "login_p50_ms": round(1000 * percentile(timings.login, 0.5)),
         "login_p99_ms": round(1000 * percentile(timings.login, 0.99)),
         "records_pulled": timings.records_pulled,
-        "server_cpu_s": round(timings.server_cpu, 2), "client_cpu_s": round(timings.client_cpu, 2),
+        "server_cpu_s": round(timings.server_cpu, 2), "server_sys_s": round(timings.server_sys, 2),
+        "client_cpu_s": round(timings.client_cpu, 2),
     }
     all_requests = timings.push + timings.pull
     row["sync_p99_ms"] = round(1000 * percentile(all_requests, 0.99))

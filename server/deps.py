@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -46,6 +46,16 @@ async def current_user(request: Request, token: str = Depends(bearer_token)) -> 
 def _lookup(engine: Engine, token: str) -> Principal | None:
     with engine.connect() as conn:  # a plain connection: lighter than a Session
         return principal_for_token(conn, token)
+
+
+def authorized(conn: Connection, token: str) -> Principal:
+    """What current_user does, inside a handler's own thread-pool hop and on its
+    connection (for endpoints that take `bearer_token` and check the token
+    themselves first thing, so 401 still comes before any other refusal)."""
+    principal = principal_for_token(conn, token)
+    if principal is None:
+        raise api_error(401, "not_authenticated")
+    return principal
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Principal]:

@@ -39,7 +39,11 @@ async def read_limited(request: Request, max_bytes: int) -> bytes:
 
 async def read_json(request: Request, max_bytes: int) -> Any:
     """The request body as JSON, read with a size limit (413) and parsed (400)."""
-    body = await read_limited(request, max_bytes)
+    return parse_json(await read_limited(request, max_bytes))
+
+
+def parse_json(body: bytes) -> Any:
+    """A request body as JSON, or 400."""
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as err:

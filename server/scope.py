@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import Integer, Select, and_, bindparam, false, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -191,6 +191,68 @@ def exit_filters(p: Principal) -> list[ColumnElement[bool]]:
     if p.role == Role.VOLUNTEER:
         return [e.user_id == p.user_id]
     return []  # admin: sees everything, nothing ever leaves
+
+
+# The same scopes as prebuilt statements, one per pull_filters / exit_filters
+# condition, with the caller's values as parameters: built once, so a pull pays
+# neither statement construction nor SQLAlchemy's cache-key generation (the key
+# of a statement object is memoised). Parameters `since` and `count` are added
+# by the caller (server/pull.py _first_rows). tests/server/test_scope_queries.py
+# checks they return what the filters do.
+_r, _e = s.records.c, s.scope_exits.c
+PULL_COLUMNS = (_r.id, _r.entity, _r.seq, _r.data, _r.field_hlc, _r.field_by, _r.household_id)
+EXIT_COLUMNS = (_e.seq, _e.entity, _e.record_id)
+
+
+def _paged(table: Any, columns: tuple[Any, ...], condition: ColumnElement[bool]) -> Select[Any]:
+    return (select(*columns).where(table.c.seq > bindparam("since", type_=Integer), condition)
+            .order_by(table.c.seq).limit(bindparam("count", type_=Integer)))
+
+
+_ALL_RECORDS = _paged(s.records, PULL_COLUMNS, true())
+_COMMUNITY_RECORDS = _paged(s.records, PULL_COLUMNS, _r.community_id == bindparam("community"))
+_GRID_RECORDS = _paged(s.records, PULL_COLUMNS, _r.grid_id.in_(bindparam("grids", expanding=True)))
+_PUBLIC_RECORDS = _paged(s.records, PULL_COLUMNS, and_(_r.entity == bindparam("entity"),
+                                                       _r.community_id == bindparam("community")))
+_PUBLIC_RECORDS_NO_COMMUNITY = _paged(s.records, PULL_COLUMNS, and_(_r.entity == bindparam("entity"),
+                                                                    _r.community_id.is_(None)))
+_COMMUNITY_EXITS = _paged(s.scope_exits, EXIT_COLUMNS, _e.community_id == bindparam("community"))
+_GRID_EXITS = _paged(s.scope_exits, EXIT_COLUMNS, and_(
+    _e.grid_id.in_(bindparam("grids", expanding=True)),
+    or_(_e.to_grid_id.is_(None), _e.to_grid_id.not_in(bindparam("to_grids", expanding=True)))))
+_USER_EXITS = _paged(s.scope_exits, EXIT_COLUMNS, _e.user_id == bindparam("user"))
+
+Query = tuple[Select[Any], dict[str, Any]]
+
+
+def pull_queries(p: Principal) -> list[Query]:
+    """pull_filters(p) as (statement, parameters) pairs (not for volunteers: see pull.py)."""
+    if p.role == Role.ADMIN:
+        return [(_ALL_RECORDS, {})]
+    if p.role == Role.COORDINATOR:
+        return [(_COMMUNITY_RECORDS, {"community": p.community_id})] if p.community_id else []
+    # `community_id == None` in pull_filters is IS NULL: kept as such
+    public = ([(_PUBLIC_RECORDS, {"entity": entity, "community": p.community_id})
+               for entity in sorted(PUBLIC_ENTITIES)] if p.community_id is not None else
+              [(_PUBLIC_RECORDS_NO_COMMUNITY, {"entity": entity}) for entity in sorted(PUBLIC_ENTITIES)])
+    if p.role == Role.WORKER and p.grid_ids:
+        return [(_GRID_RECORDS, {"grids": sorted(p.grid_ids)}), *public]
+    return public
+
+
+def exit_queries(p: Principal) -> list[Query]:
+    """exit_filters(p) as (statement, parameters) pairs."""
+    if p.role == Role.COORDINATOR and p.community_id:
+        return [(_COMMUNITY_EXITS, {"community": p.community_id})]
+    if p.role == Role.WORKER:
+        own = (_USER_EXITS, {"user": p.user_id})  # grids taken from this worker (server/accounts.py)
+        if not p.grid_ids:
+            return [own]
+        grids = sorted(p.grid_ids)
+        return [(_GRID_EXITS, {"grids": grids, "to_grids": grids}), own]
+    if p.role == Role.VOLUNTEER:
+        return [(_USER_EXITS, {"user": p.user_id})]
+    return []
 
 
 def pull_filter(p: Principal) -> ColumnElement[bool]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import Engine, Integer, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,8 +22,8 @@ from .auth import Principal
 from .config import Settings
 from .db import schema as s
 from .db.group_commit import GroupTxn, group_write
-from .deps import current_user
-from .errors import api_error, read_json
+from .deps import authorized, bearer_token
+from .errors import api_error, parse_json, read_limited
 from .pull import pull_page, restart_needed
 from .records import SERVER_CLOCK, OpResult, apply_batch, parse_ops
 from .timeutil import now_iso
@@ -52,12 +56,27 @@ def parse_push(body: Any) -> tuple[str, list[Any], int]:
 
 
 @router.post("/push")
-async def push(request: Request, principal: Principal = Depends(current_user)) -> Response:
-    device, ops, pending = parse_push(await read_json(request, MAX_PUSH_BYTES))
+async def push(request: Request, token: str = Depends(bearer_token)) -> Response:
+    # the token check, body checks and the write in one thread-pool hop; the
+    # refusals keep their order: 401, then the body's size (413), JSON (400), shape
+    try:
+        raw, refused = await read_limited(request, MAX_PUSH_BYTES), None
+    except HTTPException as err:
+        raw, refused = b"", err
     state = request.app.state
-    results = await run_in_threadpool(_push, state.engine, state.settings, principal, device, ops, pending)
+    results = await run_in_threadpool(_checked_push, state.engine, state.settings, token, raw, refused)
     body = {"results": [r.to_dict() for r in results], "server_hlc": SERVER_CLOCK.now()}
     return Response(content=json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+
+
+def _checked_push(engine: Engine, settings: Settings, token: str, raw: bytes,
+                  refused: HTTPException | None) -> list[OpResult]:
+    with engine.connect() as conn:
+        principal = authorized(conn, token)
+    if refused is not None:
+        raise refused
+    device, ops, pending = parse_push(parse_json(raw))
+    return _push(engine, settings, principal, device, ops, pending)
 
 
 def _push(engine: Engine, settings: Settings, principal: Principal, device: str, ops: list[Any],
@@ -102,39 +121,61 @@ def _push_statuses(session: Session, items: list[tuple[str, str, str, int, int]]
                                last_push_at=row["last_push_at"], pending_reported=row["pending_reported"])
 
 
-@router.get("/pull")
-async def pull(request: Request, since: int = Query(0, ge=0), limit: int = Query(500, ge=1, le=1000),
-               principal: Principal = Depends(current_user)) -> Response:
-    # async, with the database work in one thread-pool hop (a sync endpoint with a
-    # sync session dependency costs three hops per request under load)
-    body = await run_in_threadpool(_pull, request.app.state.engine, principal, since, limit)
+PULL_PARAMETERS = [  # documented as FastAPI would document Query parameters (they are read in _pull)
+    {"name": "since", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 0, "default": 0, "title": "Since"},
+     "description": "the cursor: the `next` of the previous page, 0 = from the start"},
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 500, "title": "Limit"}},
+]
+
+
+@router.get("/pull", openapi_extra={"parameters": PULL_PARAMETERS})
+async def pull(request: Request, token: str = Depends(bearer_token)) -> Response:
+    # async, with the token check and the database work in one thread-pool hop and
+    # on one connection; `since` and `limit` are checked after the token, as when
+    # they were FastAPI parameters after the current_user dependency (401 first)
+    body = await run_in_threadpool(_pull, request.app.state.engine, token, request.query_params)
     return Response(content=body.encode(), media_type="application/json")
 
 
-def _pull(engine: Engine, principal: Principal, since: int, limit: int) -> str:
+_SINCE = TypeAdapter(Annotated[int, Field(ge=0)])
+_LIMIT = TypeAdapter(Annotated[int, Field(ge=1, le=1000)])
+
+
+def _pull_params(query: Mapping[str, str]) -> tuple[int, int]:
+    """`since` (default 0, >= 0) and `limit` (default 500, 1..1000) as FastAPI
+    `Query` parameters would give them, or the same RequestValidationError."""
+    values, errors = [], []
+    for name, default, adapter in (("since", 0, _SINCE), ("limit", 500, _LIMIT)):
+        raw = query.get(name)
+        try:
+            values.append(default if raw is None else adapter.validate_python(raw))
+        except PydanticValidationError as err:
+            errors += [{**e, "loc": ("query", name, *e["loc"])} for e in err.errors()]
+    if errors:
+        raise RequestValidationError(errors)
+    return values[0], values[1]
+
+
+def _pull(engine: Engine, token: str, query: Mapping[str, str]) -> str:
+    with engine.connect() as conn:
+        principal = authorized(conn, token)
+        since, limit = _pull_params(query)
+        with Session(bind=conn) as session:  # the token's transaction: one BEGIN for both
+            if principal.scope_reset_seq and restart_needed(session, principal, since):
+                since = 0  # the user's grids grew: this device starts over
+            changes, cursor, more = pull_page(session, principal, since, limit)
     device = principal.device or "unknown"
-    if principal.scope_reset_seq:  # the user's grids grew: this device may have to start over
-        since = _restart_if_needed(engine, principal, device, since)
-    with Session(engine) as session:
-        changes, cursor, more = pull_page(session, principal, since, limit)
+    if principal.scope_reset_seq and since == 0:  # noted: the later pages are not restarted again
+        group_write(engine, lambda txn: _device_status(txn.session, principal.user_id, device,
+                                                       full_pull_seq=principal.scope_reset_seq))
     if _pull_status_due(principal.user_id, device):
         pulled_at = now_iso()
         group_write(engine, lambda txn: _device_status(txn.session, principal.user_id, device,
                                                        last_pull_at=pulled_at))
     return (f'{{"changes":[{",".join(changes)}],"next":{cursor},"more":{json.dumps(more)},'
             f'"server_hlc":{json.dumps(SERVER_CLOCK.now())}}}')
-
-
-def _restart_if_needed(engine: Engine, principal: Principal, device: str, since: int) -> int:
-    """0 if this device must pull from 0 (server/pull.py restart_needed), else `since`;
-    a pull from 0 is noted so the pages after it are not restarted again."""
-    with Session(engine) as session:
-        if restart_needed(session, principal, since):
-            since = 0
-    if since == 0:
-        group_write(engine, lambda txn: _device_status(txn.session, principal.user_id, device,
-                                                       full_pull_seq=principal.scope_reset_seq))
-    return since
 
 
 _status = s.device_status.c

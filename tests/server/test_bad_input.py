@@ -104,3 +104,19 @@ def test_unknown_route_and_wrong_method_are_4xx_with_a_code(worker: ApiSession) 
     assert missing.status_code == 404 and missing.json()["detail"]["code"] == "not_found"
     wrong = worker.client.delete("/sync/push", headers=worker.headers)
     assert wrong.status_code == 405 and wrong.json()["detail"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("query", ["since=-1", "since=abc", "limit=0", "limit=1001"])
+def test_pull_refuses_a_bad_token_before_bad_parameters(world: World, worker: ApiSession, query: str) -> None:
+    bad = {"Authorization": "Bearer not-a-token"}
+    assert worker.client.get(f"/sync/pull?{query}", headers=bad).status_code == 401
+    response = worker.client.get(f"/sync/pull?{query}", headers=worker.headers)
+    assert response.status_code == 422
+    assert response.json()["detail"]["field"] == query.split("=")[0]
+
+
+@pytest.mark.parametrize("content", [b'{"device": "d", "ops": [', b"[]"])
+def test_push_refuses_a_bad_token_before_a_bad_body(world: World, worker: ApiSession, content: bytes) -> None:
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer not-a-token"}
+    assert worker.client.post("/sync/push", content=content, headers=headers).status_code == 401
+    assert post(worker, content).status_code in (400, 422)
