@@ -1,4 +1,5 @@
-"""The desk's person page: accounts, devices, grids (views/desk/person.py)."""
+"""The desk's person page (accounts, devices, grids: views/desk/person.py) and the
+audit log (views/desk/audit.py)."""
 from __future__ import annotations
 
 CATALOG: dict[str, dict[str, str]] = {
@@ -47,6 +48,26 @@ CATALOG: dict[str, dict[str, str]] = {
     "desk.col.signed_in": {"zh-CN": "登录状态", "en": "Sign-in"},
     "desk.person.signed_in": {"zh-CN": "已登录", "en": "Signed in"},
     "desk.person.signed_out": {"zh-CN": "已注销", "en": "Signed out"},
+    "desk.nav.audit": {"zh-CN": "审计日志", "en": "Audit log"},
+    "desk.audit.help": {"zh-CN": "最近{n}条：谁查看了哪户重点人群的档案或走访记录，谁调整了哪个账号",
+                        "en": "The latest {n}: who read which special household's record or visit, "
+                              "who changed which account"},
+    "desk.audit.none": {"zh-CN": "还没有记录", "en": "Nothing yet"},
+    "desk.col.time": {"zh-CN": "时间", "en": "Time"},
+    "desk.col.actor": {"zh-CN": "操作人", "en": "By"},
+    "desk.col.action": {"zh-CN": "操作", "en": "Action"},
+    "desk.col.about": {"zh-CN": "对象", "en": "About"},
+    "desk.col.detail": {"zh-CN": "说明", "en": "Detail"},
+    "desk.audit.action.read_household": {"zh-CN": "查看重点户档案", "en": "Read a special household"},
+    "desk.audit.action.read_entry": {"zh-CN": "查看重点户走访记录", "en": "Read a special household's visit"},
+    "desk.audit.action.account_revoke": {"zh-CN": "注销设备", "en": "Signed a device out"},
+    "desk.audit.action.account_deactivate": {"zh-CN": "停用账号", "en": "Deactivated an account"},
+    "desk.audit.action.account_activate": {"zh-CN": "启用账号", "en": "Activated an account"},
+    "desk.audit.action.account_password": {"zh-CN": "设置新密码", "en": "Set a new password"},
+    "desk.audit.action.account_grids": {"zh-CN": "调整网格", "en": "Changed grids"},
+    "desk.audit.signed_out": {"zh-CN": "注销{count}个登录", "en": "{count} sign-ins ended"},
+    "desk.audit.grids": {"zh-CN": "调入{added}个网格，调出{removed}个",
+                         "en": "{added} grids added, {removed} removed"},
     "error.self": {"zh-CN": "不能停用自己的账号", "en": "You cannot deactivate yourself"},
     "error.no_grids": {"zh-CN": "只有网格员负责网格", "en": "Only grid workers have grids"},
 }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from . import queries as q
 from .common import now_iso
+from .review import household_label
 
 MAX_AUDIT = 500
 
@@ -84,8 +85,22 @@ def audit_rows(session: Session, limit: int, actor_id: str | None = None) -> dic
             with contextlib.suppress(ValueError):
                 item["detail"] = q.decode(item["detail"])
         item["actor_name"] = names.get(item.get("actor_id") or "", "")
+        item["record_name"] = _record_name(session, names, item.get("entity"), item.get("record_id"))
         items.append(item)
     return {"items": items}
+
+
+def _record_name(session: Session, names: dict[str, str], entity: Any, record_id: Any) -> str:
+    """Who or what the row is about, in words: a person's name, a household's
+    address and head, a diary entry's household."""
+    if not isinstance(record_id, str):
+        return ""
+    if entity == "user":
+        return names.get(record_id, "")
+    record = q.get_record(session, entity, record_id) if entity in ("household", "diary_entry") else None
+    if record is not None and entity == "diary_entry":
+        record = q.get_record(session, "household", record.get("household_id") or "")
+    return household_label(record)
 
 
 def people(session: Session, community_id: str) -> dict[str, Any]:

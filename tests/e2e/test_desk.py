@@ -122,6 +122,7 @@ def test_coordinator_desk(stack, tmp_path: Path):
         rows = world.get("k1", "/devices").json()["items"]
         assert [len(r["grid_ids"]) for r in rows if r["user_id"] == world.ids["w2"]] == [2]
         section(page, "设备同步", "最近同步")
+        assert not h.has_text(page, "审计日志")  # admins only
         section(page, "Excel导入导出", "下载导入模板")
         bad_row = {"网格": "没有这个网格", "楼栋": "3", "户主姓名": "钱多多"}
         bad = filled_template(world, tmp_dir, "bad.xlsx", bad_row)
@@ -135,6 +136,22 @@ def test_coordinator_desk(stack, tmp_path: Path):
         h.screenshot(page, SHOTS / "desk_excel.png")
         register = world.get("k1", "/households", tag="empty_nest").json()["items"]
         assert [x["head_name"] for x in register] == ["钱多多"]
+
+
+def test_admin_reads_the_audit_log(stack):
+    """What the coordinator did is in the admin's audit log, in words."""
+    world, app = stack
+    assert world.get("k1", f"/households/{world.data.ids['H1']}").status_code == 200  # 孤寡: audited
+    assert world.post("k1", f"/accounts/{world.ids['w2']}", {"action": "revoke"}).status_code == 200
+    with h.browser_page(viewport=DESKTOP) as page:
+        h.open_app(page, app.url)
+        h.log_in(page, "a1", PASSWORD, "日记点评")
+        section(page, "审计日志", "查看重点户档案")
+        h.wait_text(page, "张桂兰")  # the household read, by address and head
+        h.wait_text(page, "注销设备")
+        h.wait_text(page, "王建军")  # whose devices were signed out
+        h.wait_text(page, "孤寡")
+        h.screenshot(page, SHOTS / "desk_audit.png")
 
 
 def filled_template(world, folder: Path, name: str, row: dict[str, str]) -> Path:

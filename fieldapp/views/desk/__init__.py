@@ -8,7 +8,7 @@ from fieldapp.views.context import AppContext
 
 
 def routes() -> dict[str, Callable[[AppContext], object]]:
-    from . import board, devices, excel, figures, person, register, review
+    from . import audit, board, devices, excel, figures, person, register, review
 
     return {
         "/desk": review.build,
@@ -21,4 +21,5 @@ def routes() -> dict[str, Callable[[AppContext], object]]:
         "/desk/devices": devices.build,
         "/desk/devices/:id": person.build,
         "/desk/excel": excel.build,
+        "/desk/audit": audit.build,
     }

@@ -23,6 +23,7 @@ SECTIONS = [  # route, label key, icon
     ("/desk/devices", "desk.nav.devices", ft.Icons.PHONE_ANDROID),
     ("/desk/excel", "desk.nav.excel", ft.Icons.TABLE_VIEW),
 ]
+ADMIN_SECTIONS = [("/desk/audit", "desk.nav.audit", ft.Icons.POLICY)]  # the server refuses others (403)
 
 
 def desk(ctx: AppContext) -> DeskService:
@@ -64,7 +65,7 @@ def frame(ctx: AppContext, active: str, title_key: str, body: list[ft.Control]) 
                 style=ft.ButtonStyle(bgcolor=ft.Colors.BLUE_50 if route == active else None),
                 on_click=lambda _e, r=route: ctx.navigate(r),
             )
-            for route, key, icon in SECTIONS
+            for route, key, icon in SECTIONS + (ADMIN_SECTIONS if ctx.role == "admin" else [])
         ],
         spacing=4,
         wrap=True,
