@@ -108,24 +108,19 @@ def set_password(session: Session, user_id: str, password: str) -> int:
 def set_profile(session: Session, user_id: str, actor_id: str, display_name: str | None = None,
                 phone: str | None = None) -> None:
     """A new display name and/or phone, in the account and its public user record."""
-    from .records import seed  # records imports scope, which imports auth: late import
-
     acct = account(session, user_id)
-    public = {k: v for k, v in acct.public().items() if k not in ("id", "active")}
+    changes: dict[str, Any] = {}
     if display_name is not None:
-        public["display_name"] = display_name
+        changes["display_name"] = display_name
     if phone is not None:
-        public["phone"] = phone or None
-    clean = validate_fields("user", public, creating=True)
+        changes["phone"] = phone or None
+    clean, _seq = _publish(session, acct, actor_id, changes)
     session.execute(update(s.users).where(s.users.c.id == user_id).values(
         display_name=clean["display_name"], phone=clean.get("phone")))
-    seed(session, "user", user_id, clean, actor_id)
 
 
 def set_grids(session: Session, user_id: str, grid_ids: list[str], actor_id: str) -> dict[str, Any]:
     """A worker's grids become `grid_ids` (all in the worker's community)."""
-    from .records import seed  # records imports scope, which imports auth: late import
-
     acct = account(session, user_id)
     if acct.role != Role.WORKER:
         raise ValidationError("role", "no_grids", acct.role)
@@ -137,13 +132,23 @@ def set_grids(session: Session, user_id: str, grid_ids: list[str], actor_id: str
     exits = _exits_for_lost(session, user_id, removed)
     if added:
         _forget_old_exits(session, user_id, added)
-    session.execute(update(s.users).where(s.users.c.id == user_id).values(grid_ids=json.dumps(wanted)))
-    public = {k: v for k, v in acct.public().items() if k not in ("id", "active")}
-    seq = seed(session, "user", user_id, validate_fields("user", {**public, "grid_ids": wanted},
-                                                         creating=True), actor_id)
+    _clean, seq = _publish(session, acct, actor_id, {"grid_ids": wanted})
+    values: dict[str, Any] = {"grid_ids": json.dumps(wanted)}
     if added:
-        session.execute(update(s.users).where(s.users.c.id == user_id).values(scope_reset_seq=seq))
+        values["scope_reset_seq"] = seq
+    session.execute(update(s.users).where(s.users.c.id == user_id).values(**values))
     return {"grid_ids": wanted, "added": added, "removed": removed, "exits": exits}
+
+
+def _publish(session: Session, acct: Account, actor_id: str,
+             changes: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The account's public user record with `changes`, validated and re-seeded (every
+    device of the community gets it on its next pull); returns it and its seq."""
+    from .records import seed  # records imports scope, which imports auth: late import
+
+    public = {k: v for k, v in acct.public().items() if k not in ("id", "active")}
+    clean = validate_fields("user", {**public, **changes}, creating=True)
+    return clean, seed(session, "user", acct.id, clean, actor_id)
 
 
 def _checked_grids(session: Session, acct: Account, grid_ids: Any) -> list[str]:
