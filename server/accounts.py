@@ -68,15 +68,14 @@ def account(session: Session, user_id: str | None = None, username: str | None =
                    tuple(json.loads(row.grid_ids)), row.phone, bool(row.active))
 
 
-def live_devices(session: Session, user_id: str) -> dict[str, str]:
-    """Device -> expiry of its newest live token (signed in there now)."""
+def signed_in(session: Session, user_id: str | None = None) -> set[tuple[str, str]]:
+    """(user, device) pairs holding a live token, i.e. signed in there now (of one
+    user, or everyone's): what revoke_tokens can cut off."""
     t = s.tokens.c
-    rows = session.execute(select(t.device, t.expires_at).where(
-        t.user_id == user_id, t.revoked_at.is_(None), t.expires_at > now_iso()))
-    out: dict[str, str] = {}
-    for row in rows:
-        out[row.device] = max(out.get(row.device, ""), row.expires_at)
-    return out
+    where = t.revoked_at.is_(None) & (t.expires_at > now_iso())
+    if user_id is not None:
+        where &= t.user_id == user_id
+    return {(row.user_id, row.device) for row in session.execute(select(t.user_id, t.device).where(where))}
 
 
 def revoke_tokens(session: Session, user_id: str, device: str | None = None) -> int:

@@ -216,7 +216,7 @@ def _list_users(settings: Settings, args: argparse.Namespace) -> int:
         names = _grid_names(session)
         for (user_id,) in session.execute(select(s.users.c.id).order_by(s.users.c.role, s.users.c.username)):
             acct = accounts.account(session, user_id)
-            devices = ", ".join(sorted(accounts.live_devices(session, user_id))) or "-"
+            devices = ", ".join(sorted(d for _u, d in accounts.signed_in(session, user_id))) or "-"
             grids = ", ".join(names.get(g, g) for g in acct.grid_ids) or "-"
             state = "active" if acct.active else "INACTIVE"
             print(f"{acct.role:<12} {acct.username:<16} {state:<8} {acct.display_name}  grids: {grids}  "

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from server import accounts
+from server.db import schema as s
+
 from . import queries as q
-from .common import now_iso
 from .review import household_label
 
 MAX_AUDIT = 500
@@ -28,7 +30,7 @@ def devices(session: Session, community_id: str) -> dict[str, Any]:
     signed in now (a live token: what the desk can revoke), and the account's state."""
     people = {u["id"]: u for u in q.users(session, community_id)}
     rows = session.execute(text("SELECT * FROM device_status")).mappings().all()
-    signed_in = _signed_in(session)
+    signed_in = accounts.signed_in(session)
     by_user: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row["user_id"] in people:
@@ -56,13 +58,6 @@ def devices(session: Session, community_id: str) -> dict[str, Any]:
     return {"items": items, "grids": grid_names_of(session, community_id)}
 
 
-def _signed_in(session: Session) -> set[tuple[str, str]]:
-    """(user, device) pairs holding a live token."""
-    rows = session.execute(text("SELECT user_id, device FROM tokens WHERE revoked_at IS NULL "
-                                "AND expires_at > :now"), {"now": now_iso()}).all()
-    return {(row.user_id, row.device) for row in rows}
-
-
 def _iso(value: Any) -> str | None:
     if value is None:
         return None
@@ -78,6 +73,7 @@ def audit_rows(session: Session, limit: int, actor_id: str | None = None) -> dic
     rows = session.execute(text(f"SELECT * FROM audit_log {where} ORDER BY at DESC, id DESC LIMIT :n"),
                            params).mappings().all()
     names = names_of(session, None)
+    households = _households_of(session, [(r["entity"], r["record_id"]) for r in rows])
     items = []
     for row in rows:
         item = {k: _iso(v) if k == "at" else v for k, v in dict(row).items()}
@@ -85,22 +81,24 @@ def audit_rows(session: Session, limit: int, actor_id: str | None = None) -> dic
             with contextlib.suppress(ValueError):
                 item["detail"] = q.decode(item["detail"])
         item["actor_name"] = names.get(item.get("actor_id") or "", "")
-        item["record_name"] = _record_name(session, names, item.get("entity"), item.get("record_id"))
+        record_id = item.get("record_id") or ""
+        item["record_name"] = (names.get(record_id, "") if item.get("entity") == "user"
+                               else household_label(households.get(record_id)))
         items.append(item)
     return {"items": items}
 
 
-def _record_name(session: Session, names: dict[str, str], entity: Any, record_id: Any) -> str:
-    """Who or what the row is about, in words: a person's name, a household's
-    address and head, a diary entry's household."""
-    if not isinstance(record_id, str):
-        return ""
-    if entity == "user":
-        return names.get(record_id, "")
-    record = q.get_record(session, entity, record_id) if entity in ("household", "diary_entry") else None
-    if record is not None and entity == "diary_entry":
-        record = q.get_record(session, "household", record.get("household_id") or "")
-    return household_label(record)
+def _households_of(session: Session, refs: list[tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+    """Record id -> the household it is about (itself, or a diary entry's), for the
+    household and diary-entry rows of an audit page: two queries for the whole page."""
+    ids = sorted({i for entity, i in refs if entity in ("household", "diary_entry") and isinstance(i, str)})
+    if not ids:
+        return {}
+    r = s.records.c  # records.household_id: a household's own id, an entry's household
+    homes = dict(session.execute(select(r.id, r.household_id).where(r.id.in_(ids))).all())
+    found = {row.id: q.record_of(row) for row in session.execute(
+        select(r.id, r.data).where(r.entity == "household", r.id.in_(sorted(set(homes.values()) - {None}))))}
+    return {i: found[h] for i, h in homes.items() if h in found}
 
 
 def people(session: Session, community_id: str) -> dict[str, Any]:
